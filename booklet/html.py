@@ -1,0 +1,174 @@
+"""Validated content + page numbers -> the booklet as one HTML document.
+
+Page numbers are literal text, not CSS `target-counter()`: the PDF stage lays the
+document out once with placeholders, reads where every anchor landed and renders
+again (see pdf.py). That keeps layout fast and lets the index merge and sort pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import labels
+from .collation import sort_key
+from .load import LoadedContent
+from .model import ProgrammeItem, Speaker
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# A stand-in as wide as a real page number, for the layout that finds the real ones.
+PLACEHOLDER_PAGE = 88
+
+# Markdown from the content is untrusted: no raw HTML, no images that would be fetched.
+_markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
+def markdown(text: str | None) -> Markup:
+    return Markup(_markdown.render(text or ""))
+
+
+@cache  # compiling the templates costs more than rendering them
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["markdown"] = markdown
+    return environment
+
+
+@dataclass
+class Talk:
+    """A programme item as the booklet shows it."""
+
+    item: ProgrammeItem
+    anchor: str
+    speakers: list[Speaker]
+    page: int | None = None
+
+
+@dataclass
+class IndexEntry:
+    speaker: Speaker
+    anchor: str
+    talks: list[Talk] = field(default_factory=list)
+
+    @property
+    def pages(self) -> list[int]:
+        """Each page once, in order, even when two talks share a page."""
+        return sorted({talk.page for talk in self.talks if talk.page is not None})
+
+    def anchor_of_page(self, page: int) -> str:
+        return next(talk.anchor for talk in self.talks if talk.page == page)
+
+
+@dataclass
+class ContentsEntry:
+    title: str
+    anchor: str
+    level: int
+    page: int
+
+
+@dataclass
+class BookletView:
+    """Everything the templates need, already ordered and numbered."""
+
+    loaded: LoadedContent
+    page_of: dict[str, int]
+    talks: list[Talk]
+    speaker_index: list[IndexEntry]
+    created: str | None = None  # ISO date for the PDF metadata, only when asked for
+
+    @property
+    def conference(self):
+        return self.loaded.content.conference
+
+    @property
+    def language(self) -> str:
+        return self.conference.language
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return labels.labels_for(self.language)
+
+    @property
+    def dates(self) -> str | None:
+        if self.conference.date is None:
+            return None
+        return labels.format_days(self.conference.date, self.conference.end_date, self.language)
+
+    @property
+    def abstract_talks(self) -> list[Talk]:
+        return [talk for talk in self.talks if talk.item.has_abstract_page]
+
+    @property
+    def has_times(self) -> bool:
+        return any(talk.item.start for talk in self.talks)
+
+    @property
+    def contents(self) -> list[ContentsEntry]:
+        entries = []
+        if self.conference.welcome:
+            entries.append(self._entry(self.labels["welcome"], "welcome"))
+        entries.append(self._entry(self.labels["programme"], "programme"))
+        if self.abstract_talks:
+            entries.append(self._entry(self.labels["abstracts"], "abstracts"))
+            for talk in self.abstract_talks:
+                entries.append(self._entry(talk.item.title, talk.anchor, level=2))
+        if self.speaker_index:
+            entries.append(self._entry(self.labels["speaker_index"], "speaker-index"))
+        return entries
+
+    def _entry(self, title: str, anchor: str, level: int = 1) -> ContentsEntry:
+        return ContentsEntry(title, anchor, level, self.page(anchor))
+
+    def page(self, anchor: str) -> int:
+        return self.page_of.get(anchor, PLACEHOLDER_PAGE)
+
+
+def booklet_view(
+    loaded: LoadedContent, page_of: dict[str, int] | None = None, created: str | None = None
+) -> BookletView:
+    page_of = page_of or {}
+    content = loaded.content
+    speakers = {speaker.id: speaker for speaker in content.speakers}
+    talks = [
+        Talk(item, f"talk-{item_id}", [speakers[sid] for sid in item.speakers])
+        for item, item_id in zip(content.programme, loaded.item_ids, strict=True)
+    ]
+    for talk in talks:
+        if talk.item.has_abstract_page:
+            talk.page = page_of.get(talk.anchor, PLACEHOLDER_PAGE)
+
+    entries = {speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers}
+    for talk in talks:
+        if talk.item.has_abstract_page:
+            for speaker in talk.speakers:
+                entries[speaker.id].talks.append(talk)
+    language = content.conference.language
+    speaker_index = sorted(
+        (entry for entry in entries.values() if entry.talks),
+        key=lambda entry: (
+            sort_key(entry.speaker.sort_family_name, language),
+            sort_key(entry.speaker.given_names, language),
+        ),
+    )
+    return BookletView(loaded, page_of, talks, speaker_index, created)
+
+
+def render_html(
+    loaded: LoadedContent, page_of: dict[str, int] | None = None, *, created: str | None = None
+) -> str:
+    """The whole booklet as HTML; `page_of` maps anchor ids to page numbers."""
+    template = _environment().get_template("booklet.html.j2")
+    return template.render(booklet=booklet_view(loaded, page_of, created))

@@ -1,0 +1,241 @@
+"""Content folder -> validated `Content`, or every problem in it at once."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import labels
+from .errors import ContentError, Problem, display_path
+from .model import Content, slug
+from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
+
+# Each top-level part of the content lives in its own file, named after it.
+CONTENT_FILES = {
+    "conference": "conference.yaml",
+    "speakers": "speakers.yaml",
+    "programme": "programme.yaml",
+}
+REQUIRED_PARTS = ("conference", "programme")
+
+
+@dataclass
+class LoadedContent:
+    content: Content
+    folder: Path
+    item_ids: list[str]  # one anchor id per programme item, unique in the booklet
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_content(folder: Path) -> LoadedContent:
+    """Read and validate the content folder; raise ContentError listing every problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContentError([Problem(display_path(folder), 0, 0, "", "no such content folder")])
+    sources: dict[str, SourceFile] = {}
+    problems: list[Problem] = []
+    for part, filename in CONTENT_FILES.items():
+        path = folder / filename
+        if not path.exists():
+            if part in REQUIRED_PARTS:
+                problems.append(Problem(display_path(path), 0, 0, "", "file is missing"))
+            continue
+        source = read_yaml(path)
+        problems.extend(source.problems)
+        sources[part] = source
+
+    data = {part: source.data for part, source in sources.items() if source.data is not None}
+    for part, source in sources.items():
+        if source.data is None and not source.problems and part in REQUIRED_PARTS:
+            problems.append(Problem(source.name, 0, 0, "", "file is empty"))
+    if problems:
+        raise ContentError(problems)
+
+    try:
+        content = Content.model_validate(data)
+    except ValidationError as error:
+        raise ContentError(
+            [_explain(item, sources, folder) for item in error.errors()]
+        ) from None
+
+    warnings: list[Problem] = []
+    problems = _check_references(content, sources, folder, warnings)
+    if problems:
+        raise ContentError(problems + warnings)
+    return LoadedContent(content, folder, _item_ids(content), warnings)
+
+
+def _check_references(
+    content: Content, sources: dict[str, SourceFile], folder: Path, warnings: list[Problem]
+) -> list[Problem]:
+    """What a schema cannot see: ids that clash, speakers that do not exist, files."""
+    problems: list[Problem] = []
+
+    def report(part: str, path: FieldPath, message: str, severity: str = "error") -> None:
+        found = sources[part].problem(path[1:], dotted(path), message, severity=severity)
+        (warnings if severity == "warning" else problems).append(found)
+
+    if content.conference.language not in labels.available_languages():
+        report(
+            "conference",
+            ("conference", "language"),
+            f"no labels for language '{content.conference.language}'; "
+            f"available: {', '.join(labels.available_languages())}",
+        )
+
+    speaker_ids: dict[str, int] = {}
+    for index, speaker in enumerate(content.speakers):
+        if speaker.id in speaker_ids:
+            report(
+                "speakers",
+                ("speakers", index, "id"),
+                f"id '{speaker.id}' is used by speakers[{speaker_ids[speaker.id]}] too",
+            )
+        speaker_ids.setdefault(speaker.id, index)
+        if speaker.photo:
+            photo = (folder / speaker.photo).resolve()
+            if not photo.is_relative_to(folder.resolve()):
+                report("speakers", ("speakers", index, "photo"), "must be inside the content folder")
+            elif not photo.is_file():
+                report("speakers", ("speakers", index, "photo"), f"no such file '{speaker.photo}'")
+
+    item_ids: dict[str, int] = {}
+    speakers_with_talks: set[str] = set()
+    for index, item in enumerate(content.programme):
+        if item.id is not None:
+            if item.id in item_ids:
+                report(
+                    "programme",
+                    ("programme", index, "id"),
+                    f"id '{item.id}' is used by programme[{item_ids[item.id]}] too",
+                )
+            item_ids.setdefault(item.id, index)
+        for position, speaker_id in enumerate(item.speakers):
+            speakers_with_talks.add(speaker_id)
+            if speaker_id not in speaker_ids:
+                hint = _did_you_mean(speaker_id, speaker_ids)
+                report(
+                    "programme",
+                    ("programme", index, "speakers", position),
+                    f"no speaker with id '{speaker_id}'{hint}",
+                )
+        if item.start and item.end and _minutes(item.end) <= _minutes(item.start):
+            report("programme", ("programme", index, "end"), f"ends before it starts ({item.start})")
+
+    for index, speaker in enumerate(content.speakers):
+        if speaker.id not in speakers_with_talks:
+            report(
+                "speakers",
+                ("speakers", index, "id"),
+                f"'{speaker.id}' speaks in no programme item",
+                severity="warning",
+            )
+    return problems
+
+
+def _item_ids(content: Content) -> list[str]:
+    """Anchor ids for programme items: their own id, else one made from the title."""
+    taken = {item.id for item in content.programme if item.id}
+    ids = []
+    for item in content.programme:
+        if item.id:
+            ids.append(item.id)
+            continue
+        base = candidate = slug(item.title)
+        number = 2
+        while candidate in taken:
+            candidate = f"{base}-{number}"
+            number += 1
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+# --- turning pydantic's errors into the organiser's words ---------------------------
+
+_PATTERN_HINTS = {
+    "start": "must be a time like 09:30",
+    "end": "must be a time like 10:15",
+    "language": "must be a two-letter language code like 'da' or 'en'",
+}
+_TYPE_WORDS = {
+    "string_type": "must be text",
+    "list_type": "must be a list (lines starting with '- ')",
+    "dict_type": "must be a set of 'key: value' lines",
+    "model_type": "must be a set of 'key: value' lines",
+    "model_attributes_type": "must be a set of 'key: value' lines",
+    "date_from_datetime_parsing": "must be a date like 2025-05-14",
+    "date_parsing": "must be a date like 2025-05-14",
+    "date_type": "must be a date like 2025-05-14",
+    "missing": "is required but missing",
+    "string_too_short": "must not be empty",
+}
+
+
+def _explain(error: dict, sources: dict[str, SourceFile], folder: Path) -> Problem:
+    location: tuple = tuple(error["loc"])
+    part = location[0] if location else ""
+    source = sources.get(part)
+    kind = error["type"]
+    given = error.get("input")
+
+    if kind == "extra_forbidden":
+        key = location[-1]
+        message = f"unknown key '{key}'{_did_you_mean(str(key), _fields_at(location[:-1]))}"
+    elif kind == "string_pattern_mismatch":
+        last = next((p for p in reversed(location) if isinstance(p, str)), "")
+        message = _PATTERN_HINTS.get(
+            last, "must be lower-case letters, digits and hyphens, like 'eva-rasmussen'"
+        )
+    elif kind == "literal_error":
+        message = "must be one of " + error["ctx"]["expected"]
+    elif kind in _TYPE_WORDS:
+        message = _TYPE_WORDS[kind]
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+    if kind != "missing" and isinstance(given, str | int | float | bool) and given != "":
+        message += f" (given: {given!r})" if kind != "extra_forbidden" else ""
+
+    if source is None:
+        filename = CONTENT_FILES.get(str(part), "")
+        return Problem(display_path(folder / filename), 0, 0, dotted(location), message)
+    return source.problem(
+        location[1:], dotted(location), message, key=(kind == "extra_forbidden")
+    )
+
+
+def _fields_at(location: tuple) -> list[str]:
+    """The keys allowed at `location`, for did-you-mean suggestions."""
+    model: object = Content
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        model = _inner_model(annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _inner_model(annotation: object) -> object:
+    """list[Speaker] -> Speaker; Conference -> Conference."""
+    for argument in typing.get_args(annotation):
+        if isinstance(argument, type) and issubclass(argument, BaseModel):
+            return argument
+    return annotation
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,126 @@
+"""HTML -> laid-out pages -> PDF bytes, with WeasyPrint.
+
+Page numbers: the document is laid out with placeholder numbers, the page of every
+anchor is read from that layout, and the HTML is rendered again with the real numbers
+until nothing moves (two layouts in practice). This is cheaper than CSS
+`target-counter()` and lets the index merge a speaker's pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .errors import RenderError
+
+# Page numbers can move a line (a wider number) and so move a page; a few rounds settle it.
+MAX_LAYOUTS = 4
+
+
+@dataclass
+class RenderedBooklet:
+    pdf: bytes
+    page_count: int
+    page_of: dict[str, int]  # anchor id -> 1-based page number
+    warnings: list[str]
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Serves files inside the allowed folders; refuses the network and everything else.
+
+    Content is untrusted: a photo path or a URL in it must not make the renderer read
+    /etc/passwd or reach a server.
+    """
+
+    def __init__(self, allowed_folders: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.allowed_folders = [folder.resolve() for folder in allowed_folders]
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused to fetch {url}: only files in the content or style folders")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(folder) for folder in self.allowed_folders):
+            raise ValueError(f"refused to read {path}: outside the content and style folders")
+        return URLFetcherResponse(url, body=path.read_bytes())
+
+
+class _Collect(logging.Handler):
+    """WeasyPrint reports recoverable faults (a missing image, bad CSS) only by logging."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_messages() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    # Keep them out of the terminal: the caller decides how to show them.
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def render_pdf(
+    html_for: Callable[[dict[str, int]], str],
+    stylesheets: list[Path],
+    base_folder: Path,
+    allowed_folders: list[Path],
+    identifier: bytes,
+) -> RenderedBooklet:
+    """Lay out `html_for(page_of)` until page numbers are stable, then write the PDF."""
+    fetcher = LocalOnlyFetcher(allowed_folders)
+    font_config = FontConfiguration()
+    css = [
+        weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
+        for sheet in stylesheets
+    ]
+    with _weasyprint_messages() as messages:
+        page_of: dict[str, int] = {}
+        for _ in range(MAX_LAYOUTS):
+            document = weasyprint.HTML(
+                string=html_for(page_of), base_url=str(base_folder) + "/", url_fetcher=fetcher
+            ).render(stylesheets=css, font_config=font_config)
+            found = anchors_by_page(document)
+            if found == page_of:
+                break
+            page_of = found
+        else:
+            raise RenderError(
+                f"page numbers did not settle after {MAX_LAYOUTS} layouts; "
+                "a contents or index entry keeps moving a page"
+            )
+        pdf = document.write_pdf(pdf_identifier=identifier)
+    return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
+
+
+def anchors_by_page(document: weasyprint.Document) -> dict[str, int]:
+    """Anchor id -> the page where it starts (a section running over several pages
+    carries its id on each of them)."""
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
+    return page_of
+
+
+def _unique(messages: list[str]) -> list[str]:
+    return list(dict.fromkeys(messages))
