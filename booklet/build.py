@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BookletError, Problem, display_path
-from .html import render_html
+from .html import needs_literal_numbers, render_html
 from .load import LoadedContent, load_content
 from .model import slug
 from .pdf import render_pdf
@@ -49,6 +49,7 @@ def build(
     created = _creation_date()
     rendered = render_pdf(
         lambda page_of: render_html(loaded, page_of, created=created),
+        lambda page_of: needs_literal_numbers(loaded, page_of),
         stylesheets=[stylesheet],
         base_folder=loaded.folder.resolve(),
         allowed_folders=[loaded.folder, styles],

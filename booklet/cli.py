@@ -6,6 +6,7 @@ Exit codes: 0 built, 1 a problem in the content or command (message, no tracebac
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -67,6 +68,9 @@ def build(
 
 
 def main() -> None:
+    # Everything imported so far lives as long as the process: keep the garbage collector
+    # from walking it again and again during layout (measured: about a tenth of a build).
+    gc.freeze()
     try:
         app()
     except KeyboardInterrupt:

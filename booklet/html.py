@@ -1,8 +1,10 @@
-"""Validated content + page numbers -> the booklet as one HTML document.
+"""Validated content (+ page numbers, when known) -> the booklet as one HTML document.
 
-Page numbers are literal text, not CSS `target-counter()`: the PDF stage lays the
-document out once with placeholders, reads where every anchor landed and renders
-again (see pdf.py). That keeps layout fast and lets the index merge and sort pages.
+Page numbers come in two ways. Without a page map, every page reference is an empty
+element that the stylesheet fills with CSS `target-counter()`: one layout gives the
+right numbers. With a page map (read from a previous layout), numbers are literal
+text, which lets the speaker index print a page once when two of a speaker's talks
+share it. pdf.py chooses; `needs_literal_numbers` says when the second way is needed.
 """
 
 from __future__ import annotations
@@ -21,9 +23,6 @@ from .load import LoadedContent
 from .model import ProgrammeItem, Speaker
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-# A stand-in as wide as a real page number, for the layout that finds the real ones.
-PLACEHOLDER_PAGE = 88
 
 # Markdown from the content is untrusted: no raw HTML, no images that would be fetched.
 _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
@@ -63,12 +62,18 @@ class IndexEntry:
     talks: list[Talk] = field(default_factory=list)
 
     @property
-    def pages(self) -> list[int]:
-        """Each page once, in order, even when two talks share a page."""
-        return sorted({talk.page for talk in self.talks if talk.page is not None})
+    def references(self) -> list[tuple[str, int | None]]:
+        """(anchor, page) per talk; with known pages, each page once, in order."""
+        if any(talk.page is None for talk in self.talks):
+            return [(talk.anchor, None) for talk in self.talks]
+        first_talk_on_page: dict[int, str] = {}
+        for talk in self.talks:
+            first_talk_on_page.setdefault(talk.page, talk.anchor)
+        return [(anchor, page) for page, anchor in sorted(first_talk_on_page.items())]
 
-    def anchor_of_page(self, page: int) -> str:
-        return next(talk.anchor for talk in self.talks if talk.page == page)
+    def shares_a_page(self, page_of: dict[str, int]) -> bool:
+        pages = [page_of.get(talk.anchor) for talk in self.talks]
+        return len(set(pages)) < len(pages)
 
 
 @dataclass
@@ -76,7 +81,7 @@ class ContentsEntry:
     title: str
     anchor: str
     level: int
-    page: int
+    page: int | None
 
 
 @dataclass
@@ -84,7 +89,7 @@ class BookletView:
     """Everything the templates need, already ordered and numbered."""
 
     loaded: LoadedContent
-    page_of: dict[str, int]
+    page_of: dict[str, int] | None
     talks: list[Talk]
     speaker_index: list[IndexEntry]
     created: str | None = None  # ISO date for the PDF metadata, only when asked for
@@ -132,23 +137,24 @@ class BookletView:
     def _entry(self, title: str, anchor: str, level: int = 1) -> ContentsEntry:
         return ContentsEntry(title, anchor, level, self.page(anchor))
 
-    def page(self, anchor: str) -> int:
-        return self.page_of.get(anchor, PLACEHOLDER_PAGE)
+    def page(self, anchor: str) -> int | None:
+        """The literal page number, or None to let CSS target-counter() fill it in."""
+        return None if self.page_of is None else self.page_of[anchor]
 
 
 def booklet_view(
     loaded: LoadedContent, page_of: dict[str, int] | None = None, created: str | None = None
 ) -> BookletView:
-    page_of = page_of or {}
     content = loaded.content
     speakers = {speaker.id: speaker for speaker in content.speakers}
     talks = [
         Talk(item, f"talk-{item_id}", [speakers[sid] for sid in item.speakers])
         for item, item_id in zip(content.programme, loaded.item_ids, strict=True)
     ]
-    for talk in talks:
-        if talk.item.has_abstract_page:
-            talk.page = page_of.get(talk.anchor, PLACEHOLDER_PAGE)
+    if page_of is not None:
+        for talk in talks:
+            if talk.item.has_abstract_page:
+                talk.page = page_of[talk.anchor]
 
     entries = {speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers}
     for talk in talks:
@@ -166,9 +172,14 @@ def booklet_view(
     return BookletView(loaded, page_of, talks, speaker_index, created)
 
 
+def needs_literal_numbers(loaded: LoadedContent, page_of: dict[str, int]) -> bool:
+    """True when target-counter() numbers would print a page twice in the index."""
+    return any(entry.shares_a_page(page_of) for entry in booklet_view(loaded).speaker_index)
+
+
 def render_html(
     loaded: LoadedContent, page_of: dict[str, int] | None = None, *, created: str | None = None
 ) -> str:
-    """The whole booklet as HTML; `page_of` maps anchor ids to page numbers."""
+    """The whole booklet as HTML; `page_of` maps anchor ids to page numbers, if known."""
     template = _environment().get_template("booklet.html.j2")
     return template.render(booklet=booklet_view(loaded, page_of, created))

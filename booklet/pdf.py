@@ -1,14 +1,15 @@
 """HTML -> laid-out pages -> PDF bytes, with WeasyPrint.
 
-Page numbers: the document is laid out with placeholder numbers, the page of every
-anchor is read from that layout, and the HTML is rendered again with the real numbers
-until nothing moves (two layouts in practice). This is cheaper than CSS
-`target-counter()` and lets the index merge a speaker's pages.
+Page numbers: the first layout lets CSS `target-counter()` count them, and reads the
+page of every anchor from it. When literal numbers would print differently (the index
+merges two talks of a speaker on one page), the HTML is rendered again with the
+numbers written in, until nothing moves. Most booklets need one layout.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
 
-# Page numbers can move a line (a wider number) and so move a page; a few rounds settle it.
+# The date written into embedded font subsets when the build sets none: the fonts' own.
+FONT_EPOCH = 1660521600  # 2022-08-15, Charis SIL 6.101
+
+# Literal page numbers can move a line (a wider number) and so a page; a few rounds settle it.
 MAX_LAYOUTS = 4
 
 
@@ -54,6 +58,10 @@ class LocalOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes())
 
 
+# About the machine, not the booklet: fontTools does the same job, only slower.
+_NOT_FOR_THE_USER = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
 class _Collect(logging.Handler):
     """WeasyPrint reports recoverable faults (a missing image, bad CSS) only by logging."""
 
@@ -62,7 +70,9 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith(_NOT_FOR_THE_USER):
+            self.messages.append(message)
 
 
 @contextmanager
@@ -80,36 +90,60 @@ def _weasyprint_messages() -> Iterator[list[str]]:
 
 
 def render_pdf(
-    html_for: Callable[[dict[str, int]], str],
+    html_for: Callable[[dict[str, int] | None], str],
+    needs_literal_numbers: Callable[[dict[str, int]], bool],
     stylesheets: list[Path],
     base_folder: Path,
     allowed_folders: list[Path],
     identifier: bytes,
 ) -> RenderedBooklet:
-    """Lay out `html_for(page_of)` until page numbers are stable, then write the PDF."""
+    """Lay out `html_for(None)`; if `needs_literal_numbers`, lay out `html_for(page_of)`
+    until the page numbers are stable. Then write the PDF."""
     fetcher = LocalOnlyFetcher(allowed_folders)
     font_config = FontConfiguration()
-    css = [
-        weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
-        for sheet in stylesheets
-    ]
+
+    def layout(html: str) -> weasyprint.Document:
+        return weasyprint.HTML(
+            string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher
+        ).render(stylesheets=css, font_config=font_config)
+
     with _weasyprint_messages() as messages:
-        page_of: dict[str, int] = {}
-        for _ in range(MAX_LAYOUTS):
-            document = weasyprint.HTML(
-                string=html_for(page_of), base_url=str(base_folder) + "/", url_fetcher=fetcher
-            ).render(stylesheets=css, font_config=font_config)
-            found = anchors_by_page(document)
-            if found == page_of:
-                break
-            page_of = found
-        else:
-            raise RenderError(
-                f"page numbers did not settle after {MAX_LAYOUTS} layouts; "
-                "a contents or index entry keeps moving a page"
-            )
-        pdf = document.write_pdf(pdf_identifier=identifier)
+        css = [
+            weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
+            for sheet in stylesheets
+        ]
+        document = layout(html_for(None))
+        page_of = anchors_by_page(document)
+        if needs_literal_numbers(page_of):
+            for _ in range(MAX_LAYOUTS):
+                document = layout(html_for(page_of))
+                found = anchors_by_page(document)
+                if found == page_of:
+                    break
+                page_of = found
+            else:
+                raise RenderError(
+                    f"page numbers did not settle after {MAX_LAYOUTS} layouts; "
+                    "a contents or index entry keeps moving a page"
+                )
+        with _font_timestamps_fixed():
+            pdf = document.write_pdf(pdf_identifier=identifier)
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
+
+
+@contextmanager
+def _font_timestamps_fixed() -> Iterator[None]:
+    """fontTools stamps every font subset it writes with the current time, unless
+    SOURCE_DATE_EPOCH says otherwise: without one, the same content would give other
+    bytes every second."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(FONT_EPOCH)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def anchors_by_page(document: weasyprint.Document) -> dict[str, int]:

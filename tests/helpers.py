@@ -1,0 +1,147 @@
+"""Helpers that read a booklet PDF honestly: text, positions, links and their targets."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def copy_content(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def write_content(folder: Path, conference: dict, speakers: list, programme: list) -> Path:
+    """A content folder from plain data, for tests that need a conference of their own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in [
+        ("conference.yaml", conference),
+        ("speakers.yaml", speakers),
+        ("programme.yaml", programme),
+    ]:
+        (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return folder
+
+
+# --- reading text back out of a PDF ------------------------------------------------
+
+
+def page_text(page: pypdf.PageObject) -> str:
+    """The page's text as one line: hyphenation at line ends undone, spaces folded."""
+    text = page.extract_text()
+    text = re.sub(r"[\u2010\u00ad-]\n", "", text)  # WeasyPrint's hyphen + line break
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class TextRun:
+    x: float
+    y: float
+    text: str
+
+
+def text_runs(page: pypdf.PageObject) -> list[TextRun]:
+    runs: list[TextRun] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append(TextRun(x, y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@dataclass
+class Reference:
+    """One clickable page reference: where it is, what number it prints, where it goes."""
+
+    page_number: int  # the page the reference is printed on
+    line: int  # its height on the page, in points: two entries may link the same talk
+    destination: str  # the anchor it links to
+    printed: int  # the page number printed inside the link
+    target_page_number: int  # the page the link really goes to
+
+
+def destination_pages(reader: pypdf.PdfReader) -> dict[str, int]:
+    return {
+        name: reader.get_destination_page_number(destination) + 1
+        for name, destination in reader.named_destinations.items()
+    }
+
+
+def page_references(reader: pypdf.PdfReader, page_index: int) -> list[Reference]:
+    """Every link on the page that prints a page number inside its rectangle, once.
+
+    WeasyPrint writes one link annotation per box of a link (the line, the number),
+    so the same reference can be found several times; it is counted once."""
+    targets = destination_pages(reader)
+    page = reader.pages[page_index]
+    runs = text_runs(page)
+    references = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        destination = annotation.get("/Dest")
+        if annotation.get("/Subtype") != "/Link" or destination is None:
+            continue
+        left, bottom, right, top = (float(v) for v in annotation["/Rect"])
+        left, right = sorted((left, right))
+        bottom, top = sorted((bottom, top))
+        numbers = [
+            run.text
+            for run in runs
+            if left - 0.5 <= run.x <= right and bottom - 0.5 <= run.y <= top and run.text.isdigit()
+        ]
+        for number in numbers:
+            reference = Reference(
+                page_index + 1,
+                round(top),
+                str(destination),
+                int(number),
+                targets[str(destination)],
+            )
+            if reference not in references:
+                references.append(reference)
+    return references
+
+
+def find_pages(reader: pypdf.PdfReader, needle: str) -> list[int]:
+    """1-based numbers of the pages whose text contains `needle`."""
+    return [
+        number
+        for number, page in enumerate(reader.pages, start=1)
+        if needle in page_text(page)
+    ]
+
+
+def section_page(reader: pypdf.PdfReader, heading: str) -> int:
+    """The page a bookmark (outline item) with this title points to."""
+    for item in _flatten(reader.outline):
+        if item.title == heading:
+            return reader.get_destination_page_number(item) + 1
+    raise AssertionError(f"no bookmark {heading!r}")
+
+
+def _flatten(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def bookmarks(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
+    return [
+        (item.title, reader.get_destination_page_number(item) + 1)
+        for item in _flatten(reader.outline)
+    ]
