@@ -1,7 +1,7 @@
 """The public API: content folder in, PDF file out.
 
-    >>> result = booklet.build("content", "output")
-    >>> result.pdf_path, result.page_count, result.warnings
+>>> result = booklet.build("content", "output")
+>>> result.pdf_path, result.page_count, result.warnings
 """
 
 from __future__ import annotations

@@ -156,7 +156,9 @@ def booklet_view(
             if talk.item.has_abstract_page:
                 talk.page = page_of[talk.anchor]
 
-    entries = {speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers}
+    entries = {
+        speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers
+    }
     for talk in talks:
         if talk.item.has_abstract_page:
             for speaker in talk.speakers:

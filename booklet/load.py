@@ -58,9 +58,7 @@ def load_content(folder: Path) -> LoadedContent:
     try:
         content = Content.model_validate(data)
     except ValidationError as error:
-        raise ContentError(
-            [_explain(item, sources, folder) for item in error.errors()]
-        ) from None
+        raise ContentError([_explain(item, sources, folder) for item in error.errors()]) from None
 
     warnings: list[Problem] = []
     problems = _check_references(content, sources, folder, warnings)
@@ -99,7 +97,9 @@ def _check_references(
         if speaker.photo:
             photo = (folder / speaker.photo).resolve()
             if not photo.is_relative_to(folder.resolve()):
-                report("speakers", ("speakers", index, "photo"), "must be inside the content folder")
+                report(
+                    "speakers", ("speakers", index, "photo"), "must be inside the content folder"
+                )
             elif not photo.is_file():
                 report("speakers", ("speakers", index, "photo"), f"no such file '{speaker.photo}'")
 
@@ -124,7 +124,9 @@ def _check_references(
                     f"no speaker with id '{speaker_id}'{hint}",
                 )
         if item.start and item.end and _minutes(item.end) <= _minutes(item.start):
-            report("programme", ("programme", index, "end"), f"ends before it starts ({item.start})")
+            report(
+                "programme", ("programme", index, "end"), f"ends before it starts ({item.start})"
+            )
 
     for index, speaker in enumerate(content.speakers):
         if speaker.id not in speakers_with_talks:
@@ -208,9 +210,7 @@ def _explain(error: dict, sources: dict[str, SourceFile], folder: Path) -> Probl
     if source is None:
         filename = CONTENT_FILES.get(str(part), "")
         return Problem(display_path(folder / filename), 0, 0, dotted(location), message)
-    return source.problem(
-        location[1:], dotted(location), message, key=(kind == "extra_forbidden")
-    )
+    return source.problem(location[1:], dotted(location), message, key=(kind == "extra_forbidden"))
 
 
 def _fields_at(location: tuple) -> list[str]:

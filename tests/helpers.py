@@ -118,9 +118,7 @@ def page_references(reader: pypdf.PdfReader, page_index: int) -> list[Reference]
 def find_pages(reader: pypdf.PdfReader, needle: str) -> list[int]:
     """1-based numbers of the pages whose text contains `needle`."""
     return [
-        number
-        for number, page in enumerate(reader.pages, start=1)
-        if needle in page_text(page)
+        number for number, page in enumerate(reader.pages, start=1) if needle in page_text(page)
     ]
 
 
@@ -145,3 +143,33 @@ def bookmarks(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
         (item.title, reader.get_destination_page_number(item) + 1)
         for item in _flatten(reader.outline)
     ]
+
+
+def overlapping_lines(pdf_path: Path) -> list[tuple[int, str, str]]:
+    """Pairs of text lines whose ink overlaps, per page: text printed over text."""
+    import pypdfium2
+
+    found = []
+    document = pypdfium2.PdfDocument(pdf_path)
+    for number, page in enumerate(document, start=1):
+        text = page.get_textpage()
+        lines: dict[int, list] = {}
+        for index in range(text.count_chars()):
+            loose_top = round(text.get_charbox(index, loose=True)[3])
+            left, bottom, right, top = text.get_charbox(index)
+            if right - left <= 0 or top - bottom <= 0:
+                continue
+            box = lines.setdefault(loose_top, [left, bottom, right, top, ""])
+            box[0], box[1] = min(box[0], left), min(box[1], bottom)
+            box[2], box[3] = max(box[2], right), max(box[3], top)
+            box[4] += text.get_text_range(index, 1)
+        boxes = list(lines.values())
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                width = min(a[2], b[2]) - max(a[0], b[0])
+                height = min(a[3], b[3]) - max(a[1], b[1])
+                if width > 1 and height > 1:
+                    found.append((number, a[4], b[4]))
+        text.close()
+    document.close()
+    return found

@@ -9,18 +9,16 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
-
-import booklet
-
 from helpers import (
     SEED,
     bookmarks,
-    find_pages,
     page_references,
     page_text,
     section_page,
     text_runs,
 )
+
+import booklet
 
 MM = 72 / 25.4
 CONFERENCE = yaml.safe_load((SEED / "conference.yaml").read_text())
@@ -117,7 +115,7 @@ def test_speaker_index_lists_everyone_in_danish_order_with_their_pages(seed_pdf)
         assert talk["title"] in target
     # Each speaker's own talk: the reference leaves from their line in the index.
     for item in PROGRAMME:
-        for speaker_id in item["speakers"]:
+        for _speaker_id in item["speakers"]:
             assert section_page(seed_pdf, item["title"]) in {
                 r.target_page_number for r in references if r.destination == f"talk-{item['id']}"
             }
@@ -159,7 +157,7 @@ def test_every_font_is_embedded(seed_build):
     with pikepdf.open(seed_build.pdf_path) as pdf:
         fonts = {}
         for page in pdf.pages:
-            for name, font in page.Resources.get("/Font", {}).items():
+            for _name, font in page.Resources.get("/Font", {}).items():
                 fonts[str(font.BaseFont)] = font
         assert fonts
         for base_font, font in fonts.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pypdfium2
 import pytest
 import yaml
-from helpers import SEED, section_page
+from helpers import SEED, overlapping_lines, section_page
 
 DPI = 50
 CONFERENCE = yaml.safe_load((SEED / "conference.yaml").read_text())
@@ -48,7 +48,9 @@ def test_nothing_prints_in_the_outer_margin_band(rendered):
         width, height = page.size
         for box in [(0, 0, band, height), (width - band, 0, width, height), (0, 0, width, band)]:
             strip = page.crop(box)
-            assert all(sum(p) > 740 for p in strip.get_flattened_data()), f"ink in the margin of page {number}"
+            assert all(sum(p) > 740 for p in strip.get_flattened_data()), (
+                f"ink in the margin of page {number}"
+            )
 
 
 def _line_right_edges(page) -> list[float]:
@@ -76,3 +78,7 @@ def test_welcome_text_is_justified(rendered, seed_pdf):
     paragraphs = len(CONFERENCE["welcome"].split("\n\n"))
     assert short <= paragraphs + 2, (short, len(edges))
     assert len(edges) > 2 * paragraphs
+
+
+def test_no_text_is_printed_over_other_text(seed_build):
+    assert overlapping_lines(seed_build.pdf_path) == []

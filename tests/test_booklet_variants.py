@@ -1,0 +1,102 @@
+"""Booklets other than the seed: a dated day with times and rooms, English, A4."""
+
+from __future__ import annotations
+
+import pypdf
+import pytest
+import yaml
+from helpers import (
+    DATA,
+    SEED,
+    bookmarks,
+    overlapping_lines,
+    page_references,
+    page_text,
+    section_page,
+    write_content,
+)
+
+import booklet
+
+MM = 72 / 25.4
+FULL_DAY = DATA / "full-day"
+
+
+@pytest.fixture(scope="module")
+def full_day(tmp_path_factory):
+    result = booklet.build(FULL_DAY, tmp_path_factory.mktemp("full-day"))
+    return result, pypdf.PdfReader(result.pdf_path)
+
+
+def test_cover_gives_the_date_in_danish_and_the_venue(full_day):
+    _, reader = full_day
+    cover = page_text(reader.pages[0])
+    assert "tirsdag den 13. maj 2031" in cover
+    assert "Aarhus Rådhus" in cover and "Rådhuspladsen 2, 8000 Aarhus C" in cover
+
+
+def test_times_come_out_as_written(full_day):
+    _, reader = full_day
+    programme = page_text(reader.pages[section_page(reader, "Program") - 1])
+    for slot in ["9:30–10:00", "10:00–10:45", "11:00–11:20", "11:20–12:00"]:
+        assert slot in programme
+    assert "Kaffepause" in programme
+    assert "600" not in programme  # YAML 1.1 would have read 10:00 as 600 minutes
+
+
+def test_breaks_have_no_abstract_page(full_day):
+    _, reader = full_day
+    titles = [title for title, _ in bookmarks(reader)]
+    assert "Kaffepause" not in titles
+    assert "Panel om ansvar" in titles
+
+
+def test_index_follows_danish_alphabet_and_merges_pages(full_day):
+    _, reader = full_day
+    index_page = section_page(reader, "Oplægsholdere")
+    text = page_text(reader.pages[index_page - 1])
+    order = ["Hansen,", "Zahle,", "Æbelø,", "Østergaard,", "Aagaard,"]
+    assert [text.index(name) for name in order] == sorted(text.index(name) for name in order)
+
+    programme = yaml.safe_load((FULL_DAY / "programme.yaml").read_text())
+    references = page_references(reader, index_page - 1)
+    for reference in references:
+        assert reference.printed == reference.target_page_number
+    # Birgitte Zahle gives two talks; each page she speaks on is printed once, in order.
+    zahle_pages = sorted(
+        {
+            section_page(reader, item["title"])
+            for item in programme
+            if "birgitte-zahle" in item.get("speakers", [])
+        }
+    )
+    zahle_line = min(r.line for r in references if r.destination == "talk-aabning")
+    printed = [r.printed for r in references if r.line == zahle_line]
+    assert printed == zahle_pages
+
+
+def test_markdown_renders_without_raw_html(full_day):
+    _, reader = full_day
+    welcome = page_text(reader.pages[section_page(reader, "Velkommen") - 1])
+    assert "åbne data" in welcome and "**" not in welcome
+
+
+def test_english_a4_booklet_uses_english_labels(tmp_path):
+    conference = yaml.safe_load((SEED / "conference.yaml").read_text())
+    conference.update(language="en", paper="A4", title="Open Data Day", date="2031-05-13")
+    speakers = [{"id": "ada", "name": "Ada Lovelace", "role": "Analyst"}]
+    programme = [{"id": "engine", "title": "The Engine", "speakers": ["ada"], "abstract": "Notes."}]
+    result = booklet.build(
+        write_content(tmp_path / "en", conference, speakers, programme), tmp_path
+    )
+    reader = pypdf.PdfReader(result.pdf_path)
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(210 * MM, abs=0.5)
+    titles = [title for title, _ in bookmarks(reader)]
+    assert titles == ["Welcome", "Contents", "Programme", "Talks", "The Engine", "Speakers"]
+    assert "Tuesday, May 13, 2031" in page_text(reader.pages[0])
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_no_text_is_printed_over_other_text(full_day):
+    result, _ = full_day
+    assert overlapping_lines(result.pdf_path) == []
