@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import labels
 from .errors import ContentError, Problem, display_path
-from .model import Content, slug
+from .model import Conference, Content, ProgrammeItem, Speaker, slug
 from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
 
 # Each top-level part of the content lives in its own file, named after it.
@@ -48,45 +48,110 @@ def load_content(folder: Path) -> LoadedContent:
         problems.extend(source.problems)
         sources[part] = source
 
-    data = {part: source.data for part, source in sources.items() if source.data is not None}
     for part, source in sources.items():
         if source.data is None and not source.problems and part in REQUIRED_PARTS:
             problems.append(Problem(source.name, 0, 0, "", "file is empty"))
-    if problems:
+    if problems:  # a file that cannot be read says nothing reliable about the rest
         raise ContentError(problems)
 
-    try:
-        content = Content.model_validate(data)
-    except ValidationError as error:
-        raise ContentError([_explain(item, sources, folder) for item in error.errors()]) from None
-
-    warnings: list[Problem] = []
-    problems = _check_references(content, sources, folder, warnings)
+    # Each speaker and programme item is validated on its own, so one bad item does not
+    # hide the problems of the others, nor the references that the good ones make.
+    conference = _validate(Conference, sources, ("conference",), problems, folder)
+    speakers = _validate_list(Speaker, sources, "speakers", problems, folder)
+    programme = _validate_list(ProgrammeItem, sources, "programme", problems, folder)
+    # References are checked against what was written, valid or not, so that one
+    # mistake is reported once and not again as a missing speaker or an idle one.
+    written_speaker_ids = {entry.get("id") for entry in _raw_entries(sources, "speakers")}
+    written_references = {
+        speaker_id
+        for entry in _raw_entries(sources, "programme")
+        if isinstance(entry.get("speakers"), list)
+        for speaker_id in entry["speakers"]
+        if isinstance(speaker_id, str)
+    }
+    problems += _check_references(
+        conference, speakers, programme, written_speaker_ids, sources, folder
+    )
+    warnings = [
+        sources["speakers"].problem(
+            (index, "id"),
+            f"speakers[{index}].id",
+            f"'{speaker.id}' speaks in no programme item",
+            severity="warning",
+        )
+        for index, speaker in speakers
+        if speaker.id not in written_references
+    ]
     if problems:
         raise ContentError(problems + warnings)
+    content = Content(
+        conference=conference,
+        speakers=[speaker for _, speaker in speakers],
+        programme=[item for _, item in programme],
+    )
     return LoadedContent(content, folder, _item_ids(content), warnings)
 
 
+def _raw_entries(sources: dict[str, SourceFile], part: str) -> list[dict]:
+    data = sources[part].data if part in sources else None
+    return [entry for entry in data if isinstance(entry, dict)] if isinstance(data, list) else []
+
+
+def _validate(model, sources, location: tuple, problems: list[Problem], folder: Path):
+    """model.model_validate(the data at `location`), or None with the problems noted."""
+    source = sources.get(location[0])
+    data = source.data if source else None
+    for part in location[1:]:
+        data = data[part]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            item["loc"] = (*location, *item["loc"])
+            problems.append(_explain(item, sources, folder))
+        return None
+
+
+def _validate_list(model, sources, part: str, problems: list[Problem], folder: Path) -> list:
+    """[(index, valid item)] for a file that holds a list; problems noted for the rest."""
+    source = sources.get(part)
+    if source is None or source.data is None:
+        return []
+    if not isinstance(source.data, list):
+        problems.append(source.problem((), part, "must be a list, each entry starting with '- '"))
+        return []
+    validated = []
+    for index in range(len(source.data)):
+        item = _validate(model, sources, (part, index), problems, folder)
+        if item is not None:
+            validated.append((index, item))
+    return validated
+
+
 def _check_references(
-    content: Content, sources: dict[str, SourceFile], folder: Path, warnings: list[Problem]
+    conference: Conference | None,
+    speakers: list[tuple[int, Speaker]],
+    programme: list[tuple[int, ProgrammeItem]],
+    written_speaker_ids: set,
+    sources: dict[str, SourceFile],
+    folder: Path,
 ) -> list[Problem]:
     """What a schema cannot see: ids that clash, speakers that do not exist, files."""
     problems: list[Problem] = []
 
-    def report(part: str, path: FieldPath, message: str, severity: str = "error") -> None:
-        found = sources[part].problem(path[1:], dotted(path), message, severity=severity)
-        (warnings if severity == "warning" else problems).append(found)
+    def report(part: str, path: FieldPath, message: str) -> None:
+        problems.append(sources[part].problem(path[1:], dotted(path), message))
 
-    if content.conference.language not in labels.available_languages():
+    if conference and conference.language not in labels.available_languages():
         report(
             "conference",
             ("conference", "language"),
-            f"no labels for language '{content.conference.language}'; "
+            f"no labels for language '{conference.language}'; "
             f"available: {', '.join(labels.available_languages())}",
         )
 
     speaker_ids: dict[str, int] = {}
-    for index, speaker in enumerate(content.speakers):
+    for index, speaker in speakers:
         if speaker.id in speaker_ids:
             report(
                 "speakers",
@@ -104,8 +169,7 @@ def _check_references(
                 report("speakers", ("speakers", index, "photo"), f"no such file '{speaker.photo}'")
 
     item_ids: dict[str, int] = {}
-    speakers_with_talks: set[str] = set()
-    for index, item in enumerate(content.programme):
+    for index, item in programme:
         if item.id is not None:
             if item.id in item_ids:
                 report(
@@ -115,8 +179,7 @@ def _check_references(
                 )
             item_ids.setdefault(item.id, index)
         for position, speaker_id in enumerate(item.speakers):
-            speakers_with_talks.add(speaker_id)
-            if speaker_id not in speaker_ids:
+            if speaker_id not in written_speaker_ids:
                 hint = _did_you_mean(speaker_id, speaker_ids)
                 report(
                     "programme",
@@ -128,14 +191,6 @@ def _check_references(
                 "programme", ("programme", index, "end"), f"ends before it starts ({item.start})"
             )
 
-    for index, speaker in enumerate(content.speakers):
-        if speaker.id not in speakers_with_talks:
-            report(
-                "speakers",
-                ("speakers", index, "id"),
-                f"'{speaker.id}' speaks in no programme item",
-                severity="warning",
-            )
     return problems
 
 

@@ -52,6 +52,9 @@ _SCALAR_TYPES = {
 }
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 @dataclass
 class SourceFile:
     """One YAML file as data, with the position of every value and every mapping key."""
@@ -137,6 +140,10 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise _TooLarge(f"nested deeper than {MAX_DEPTH} levels", where)
         self.source.values[path] = where
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.source.problems.append(
+                self.source.problem(path, dotted(path), f"unsupported YAML tag {node.tag}")
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
