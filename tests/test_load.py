@@ -92,7 +92,7 @@ CASES = {
         "conference",
         "title: Turbo på offentlig innovation",
         "title: ''",
-        ["conference.yaml:{line:title}:8: conference.title: must not be empty"],
+        ["conference.yaml:{line:title: ''}:8: conference.title: must not be empty"],
     ),
     "unknown kind": (
         "programme",
