@@ -1,0 +1,44 @@
+"""Content is untrusted: it is printed, never interpreted."""
+
+from __future__ import annotations
+
+import pypdf
+from helpers import SEED, page_text, write_content
+
+import booklet
+from booklet.html import render_html
+from booklet.load import load_content
+
+HOSTILE_TITLE = "</div><script>alert(1)</script> & <b>bold</b>"
+HOSTILE_ABSTRACT = 'Raw <i>html</i> <img src="http://127.0.0.1:9/x.png"> and **Markdown**.'
+
+
+def hostile_content(folder):
+    return write_content(
+        folder,
+        {"title": HOSTILE_TITLE, "organiser": "<Org>", "language": "en"},
+        [{"id": "x", "name": "Ann <Admin> Lee"}],
+        [{"id": "t", "title": HOSTILE_TITLE, "speakers": ["x"], "abstract": HOSTILE_ABSTRACT}],
+    )
+
+
+def test_titles_names_and_abstracts_are_escaped_in_the_html(tmp_path):
+    html = render_html(load_content(hostile_content(tmp_path / "c")))
+    assert "<script>" not in html
+    assert "&lt;/div&gt;&lt;script&gt;" in html
+    assert "Ann &lt;Admin&gt; Lee" in html
+    assert "<img" not in html and "<i>" not in html
+    assert "<strong>Markdown</strong>" in html
+
+
+def test_hostile_text_prints_literally_in_the_pdf(tmp_path):
+    result = booklet.build(hostile_content(tmp_path / "c"), tmp_path / "out")
+    reader = pypdf.PdfReader(result.pdf_path)
+    text = " ".join(page_text(page) for page in reader.pages)
+    assert HOSTILE_TITLE in text
+    assert 'Raw <i>html</i> <img src="http://127.0.0.1:9/x.png"> and Markdown.' in text
+
+
+def test_seed_html_declares_its_language():
+    html = render_html(load_content(SEED))
+    assert '<html lang="da"' in html
