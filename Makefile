@@ -18,7 +18,8 @@ booklet: $(STAMP)
 	$(BIN)/booklet build content -o output
 
 test: $(STAMP)
-	$(BIN)/ruff check booklet tests benchmarks
+	$(BIN)/ruff check booklet tests benchmarks tools
+	$(BIN)/ruff format --check booklet tests benchmarks tools
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

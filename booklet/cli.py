@@ -55,8 +55,11 @@ def build(
     except ContentError as error:
         for problem in error.problems:
             typer.echo(str(problem), err=True)
-        count = sum(1 for problem in error.problems if problem.severity == "error")
-        typer.echo(f"{count} problem(s); no PDF written.", err=True)
+        errors = sum(1 for problem in error.problems if problem.severity == "error")
+        typer.echo(
+            f"{_count(errors, 'problem')}; no PDF written, the previous one is unchanged.",
+            err=True,
+        )
         raise typer.Exit(1) from None
     except BookletError as error:
         typer.echo(f"error: {error}", err=True)
@@ -65,6 +68,10 @@ def build(
         typer.echo(warning, err=True)
     typer.echo(f"{result.page_count} pages", err=True)
     typer.echo(display_path(result.pdf_path))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def main() -> None:

@@ -106,9 +106,20 @@ def _validate(model, sources, location: tuple, problems: list[Problem], folder: 
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        for item in error.errors():
+        errors = error.errors()
+        for item in errors:
             item["loc"] = (*location, *item["loc"])
-            problems.append(_explain(item, sources, folder))
+        # `organizer:` for `organiser:` is one mistake: the unknown key says so, and the
+        # field it was meant to be is not reported missing as well.
+        meant = {
+            (*item["loc"][:-1], suggestion)
+            for item in errors
+            if item["type"] == "extra_forbidden"
+            for suggestion in _close_matches(str(item["loc"][-1]), _fields_at(item["loc"][:-1]))
+        }
+        for item in errors:
+            if not (item["type"] == "missing" and tuple(item["loc"]) in meant):
+                problems.append(_explain(item, sources, folder))
         return None
 
 
@@ -291,6 +302,10 @@ def _inner_model(annotation: object) -> object:
     return annotation
 
 
+def _close_matches(word: str, choices) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+
+
 def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = _close_matches(word, choices)
     return f"; did you mean '{close[0]}'?" if close else ""

@@ -44,7 +44,6 @@ CASES = {
         "organiser: ATV",
         "organizer: ATV",
         [
-            "conference.yaml:3:1: conference.organiser: is required but missing",
             "conference.yaml:{line:organizer}:1: conference.organizer: unknown key "
             "'organizer'; did you mean 'organiser'?",
         ],
@@ -142,6 +141,13 @@ def test_end_before_start(tmp_path):
         ),
     )
     assert any("programme[0].end: ends before it starts (10:00)" in m for m in messages)
+
+
+def test_a_missing_field_with_no_near_miss_is_reported_missing(tmp_path):
+    messages = problems_for(tmp_path, conference=("organiser: ATV\n", ""))
+    assert [m.split("content/", 1)[-1] for m in messages] == [
+        "conference.yaml:3:1: conference.organiser: is required but missing"
+    ]
 
 
 def test_missing_required_file(tmp_path):

@@ -41,10 +41,10 @@ def test_wheel_builds_the_seed_booklet_away_from_the_repository(tmp_path):
     content = copy_content(SEED, elsewhere / "content")
     script = (
         "import booklet, booklet.theme as t;"
-        "assert booklet.__file__.startswith(%r), booklet.__file__;"
-        "assert str(t.default_styles_folder()).startswith(%r);"
+        f"assert booklet.__file__.startswith({str(installed)!r}), booklet.__file__;"
+        f"assert str(t.default_styles_folder()).startswith({str(installed)!r});"
         "print(booklet.build('content', 'out').pdf_path)"
-    ) % (str(installed), str(installed))
+    )
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=elsewhere,

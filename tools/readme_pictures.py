@@ -1,6 +1,6 @@
 """Render the README's pictures from the seed booklet: the cover and one spread.
 
-    python tools/readme_pictures.py output/turbo-paa-offentlig-innovation.pdf
+python tools/readme_pictures.py output/turbo-paa-offentlig-innovation.pdf
 """
 
 from __future__ import annotations
