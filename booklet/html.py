@@ -9,6 +9,7 @@ share it. pdf.py chooses; `needs_literal_numbers` says when the second way is ne
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -115,6 +116,19 @@ class BookletView:
     @property
     def abstract_talks(self) -> list[Talk]:
         return [talk for talk in self.talks if talk.item.has_abstract_page]
+
+    @property
+    def programme_days(self) -> list[tuple[datetime.date | None, list[Talk]]]:
+        """The order of the day, cut where the day changes (one group without days)."""
+        days: list[tuple[datetime.date | None, list[Talk]]] = []
+        for talk in self.talks:
+            if not days or talk.item.day != days[-1][0]:
+                days.append((talk.item.day, []))
+            days[-1][1].append(talk)
+        return days
+
+    def day_label(self, day: datetime.date) -> str:
+        return labels.format_day(day, self.language)
 
     @property
     def has_times(self) -> bool:

@@ -83,11 +83,16 @@ def destination_pages(reader: pypdf.PdfReader) -> dict[str, int]:
 def page_references(reader: pypdf.PdfReader, page_index: int) -> list[Reference]:
     """Every link on the page that prints a page number inside its rectangle, once.
 
-    WeasyPrint writes one link annotation per box of a link (the line, the number),
-    so the same reference can be found several times; it is counted once."""
+    The number is read from the glyphs inside the link's rectangle (pdfium), not from
+    pypdf's text runs, which may hold "22, 23," as one run across three links.
+    WeasyPrint writes one link annotation per box of a link (the line, the number), so
+    the same reference can be found several times; it is counted once."""
+    import pypdfium2
+
     targets = destination_pages(reader)
     page = reader.pages[page_index]
-    runs = text_runs(page)
+    document = _pdfium_document(reader, pypdfium2)
+    text = document[page_index].get_textpage()
     references = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
@@ -97,22 +102,27 @@ def page_references(reader: pypdf.PdfReader, page_index: int) -> list[Reference]
         left, bottom, right, top = (float(v) for v in annotation["/Rect"])
         left, right = sorted((left, right))
         bottom, top = sorted((bottom, top))
-        numbers = [
-            run.text
-            for run in runs
-            if left - 0.5 <= run.x <= right and bottom - 0.5 <= run.y <= top and run.text.isdigit()
-        ]
-        for number in numbers:
-            reference = Reference(
-                page_index + 1,
-                round(top),
-                str(destination),
-                int(number),
-                targets[str(destination)],
-            )
-            if reference not in references:
-                references.append(reference)
+        # A page reference ends its link: "Title . . . . 7", or just "7" in the index.
+        words = text.get_text_bounded(left, bottom, right, top).replace(",", " ").split()
+        if not words or not words[-1].isdigit():
+            continue  # the first line of a wrapped title, with no number yet
+        reference = Reference(
+            page_index + 1, round(top), str(destination), int(words[-1]), targets[str(destination)]
+        )
+        if reference not in references:
+            references.append(reference)
+    text.close()
     return references
+
+
+_pdfium_documents: dict[int, object] = {}
+
+
+def _pdfium_document(reader: pypdf.PdfReader, pypdfium2):
+    if id(reader) not in _pdfium_documents:
+        reader.stream.seek(0)
+        _pdfium_documents[id(reader)] = pypdfium2.PdfDocument(reader.stream.read())
+    return _pdfium_documents[id(reader)]
 
 
 def find_pages(reader: pypdf.PdfReader, needle: str) -> list[int]:

@@ -100,3 +100,47 @@ def test_english_a4_booklet_uses_english_labels(tmp_path):
 def test_no_text_is_printed_over_other_text(full_day):
     result, _ = full_day
     assert overlapping_lines(result.pdf_path) == []
+
+
+def test_speaker_photos_are_embedded_and_bios_printed(full_day):
+    result, reader = full_day
+    index_page = reader.pages[section_page(reader, "Oplægsholdere") - 1]
+    images = [name for name in index_page["/Resources"].get("/XObject", {})]
+    assert len(images) == 2  # Øystein Aagaard and Mette Hansen have a photo
+    assert "Forsker i offentlige data og deres brug siden 2015." in page_text(index_page)
+
+
+def test_days_head_their_part_of_the_programme_and_tracks_are_named(tmp_path):
+    conference = {"title": "Two Days", "organiser": "Org", "language": "en"}
+    speakers = [{"id": "a", "name": "Ann Archer"}, {"id": "b", "name": "Bo Berg"}]
+    programme = [
+        {
+            "title": "Opening",
+            "day": "2031-05-13",
+            "start": "9:00",
+            "room": "Hall",
+            "speakers": ["a"],
+        },
+        {
+            "title": "Data",
+            "day": "2031-05-13",
+            "start": "10:00",
+            "track": "Data",
+            "speakers": ["b"],
+        },
+        {
+            "title": "Closing",
+            "day": "2031-05-14",
+            "start": "9:00",
+            "room": "Hall",
+            "speakers": ["a"],
+        },
+    ]
+    result = booklet.build(write_content(tmp_path / "c", conference, speakers, programme), tmp_path)
+    reader = pypdf.PdfReader(result.pdf_path)
+    text = page_text(reader.pages[section_page(reader, "Programme") - 1])
+    first, second = text.index("Tuesday, May 13, 2031"), text.index("Wednesday, May 14, 2031")
+    assert first < text.index("Opening") < text.index("Data") < second < text.index("Closing")
+    assert "Hall" in text and "Data" in text
+    closing = page_text(reader.pages[section_page(reader, "Closing") - 1])
+    assert "Wednesday, May 14, 2031 · 9:00 · Hall" in closing
