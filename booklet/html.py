@@ -10,6 +10,7 @@ share it. pdf.py chooses; `needs_literal_numbers` says when the second way is ne
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -30,7 +31,15 @@ _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 
 
 def markdown(text: str | None) -> Markup:
-    return Markup(_markdown.render(text or ""))
+    return Markup(_markdown.render(typeset(text or "")))
+
+
+def typeset(text: str) -> str:
+    """What a typesetter does without changing a word: a hyphen standing alone between
+    words is a dash ('realiseres - ofte' -> 'realiseres – ofte', never split from the
+    word before it), and a one-letter word does not end a line ('i kommunerne')."""
+    text = re.sub(r"(?<=\S) - (?=\S)", "\u00a0– ", text)
+    return re.sub(r"(?:(?<=\s)|^)([^\W\d_]) (?=\w)", "\\1\u00a0", text)
 
 
 @cache  # compiling the templates costs more than rendering them
@@ -43,6 +52,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["markdown"] = markdown
+    environment.filters["typeset"] = typeset
     return environment
 
 
@@ -81,7 +91,6 @@ class IndexEntry:
 class ContentsEntry:
     title: str
     anchor: str
-    level: int
     page: int | None
 
 
@@ -106,6 +115,20 @@ class BookletView:
     @property
     def labels(self) -> dict[str, str]:
         return labels.labels_for(self.language)
+
+    @property
+    def subtitle_continues_title(self) -> bool:
+        """'Turbo på offentlig innovation – ledelse og styring, …': a subtitle in lower
+        case is the second half of the title, joined by a dash as the organiser wrote it."""
+        subtitle = self.conference.subtitle or ""
+        return subtitle[:1].islower()
+
+    def role_after_name(self, role: str) -> str:
+        """In Danish, Norwegian and Swedish a title after a name is written in lower case:
+        'Lotte Bøgh Andersen, professor'. Acronyms ('CEO') stay as they are."""
+        if self.labels.get("lower_case_titles_after_names") and role[1:2].islower():
+            return role[0].lower() + role[1:]
+        return role
 
     @property
     def dates(self) -> str | None:
@@ -141,15 +164,14 @@ class BookletView:
             entries.append(self._entry(self.labels["welcome"], "welcome"))
         entries.append(self._entry(self.labels["programme"], "programme"))
         if self.abstract_talks:
+            # Talks are not listed again here: the programme gives each one with its page.
             entries.append(self._entry(self.labels["abstracts"], "abstracts"))
-            for talk in self.abstract_talks:
-                entries.append(self._entry(talk.item.title, talk.anchor, level=2))
         if self.speaker_index:
             entries.append(self._entry(self.labels["speaker_index"], "speaker-index"))
         return entries
 
-    def _entry(self, title: str, anchor: str, level: int = 1) -> ContentsEntry:
-        return ContentsEntry(title, anchor, level, self.page(anchor))
+    def _entry(self, title: str, anchor: str) -> ContentsEntry:
+        return ContentsEntry(title, anchor, self.page(anchor))
 
     def page(self, anchor: str) -> int | None:
         """The literal page number, or None to let CSS target-counter() fill it in."""

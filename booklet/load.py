@@ -224,7 +224,7 @@ def _item_ids(content: Content) -> list[str]:
 
 
 def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
+    hours, minutes = clock.replace(".", ":").split(":")
     return int(hours) * 60 + int(minutes)
 
 

@@ -17,9 +17,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]*$")
 ]
-# 9:30 or 09:30, 24-hour clock; kept as written.
+# 9:30, 09:30 or 9.30 (the Danish way), 24-hour clock; kept as written.
 ClockTime = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+    str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$")
 ]
 Markdown = str
 

@@ -62,6 +62,13 @@ def text_runs(page: pypdf.PageObject) -> list[TextRun]:
     return runs
 
 
+def text_in_reading_order(page: pypdf.PageObject) -> str:
+    """The page's text runs from top to bottom, left to right, whatever order they were
+    painted in (positioned boxes are painted after the flow)."""
+    runs = sorted(text_runs(page), key=lambda run: (-round(run.y), run.x))
+    return " ".join(run.text for run in runs)
+
+
 @dataclass
 class Reference:
     """One clickable page reference: where it is, what number it prints, where it goes."""

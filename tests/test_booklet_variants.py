@@ -13,6 +13,7 @@ from helpers import (
     page_references,
     page_text,
     section_page,
+    text_in_reading_order,
     write_content,
 )
 
@@ -31,7 +32,7 @@ def full_day(tmp_path_factory):
 def test_cover_gives_the_date_in_danish_and_the_venue(full_day):
     _, reader = full_day
     cover = page_text(reader.pages[0])
-    assert "tirsdag den 13. maj 2031" in cover
+    assert "Tirsdag den 13. maj 2031" in cover  # a weekday opening a line takes a capital
     assert "Aarhus Rådhus" in cover and "Rådhuspladsen 2, 8000 Aarhus C" in cover
 
 
@@ -79,6 +80,12 @@ def test_markdown_renders_without_raw_html(full_day):
     _, reader = full_day
     welcome = page_text(reader.pages[section_page(reader, "Velkommen") - 1])
     assert "åbne data" in welcome and "**" not in welcome
+
+
+def test_a_link_prints_its_address(full_day):
+    _, reader = full_day
+    panel = page_text(reader.pages[section_page(reader, "Panel om ansvar") - 1])
+    assert "Læs mere på kommunernes side (https://example.org/data)." in panel
 
 
 def test_english_a4_booklet_uses_english_labels(tmp_path):
@@ -138,9 +145,9 @@ def test_days_head_their_part_of_the_programme_and_tracks_are_named(tmp_path):
     ]
     result = booklet.build(write_content(tmp_path / "c", conference, speakers, programme), tmp_path)
     reader = pypdf.PdfReader(result.pdf_path)
-    text = page_text(reader.pages[section_page(reader, "Programme") - 1])
+    text = text_in_reading_order(reader.pages[section_page(reader, "Programme") - 1])
     first, second = text.index("Tuesday, May 13, 2031"), text.index("Wednesday, May 14, 2031")
     assert first < text.index("Opening") < text.index("Data") < second < text.index("Closing")
     assert "Hall" in text and "Data" in text
     closing = page_text(reader.pages[section_page(reader, "Closing") - 1])
-    assert "Wednesday, May 14, 2031 · 9:00 · Hall" in closing
+    assert "Wednesday, May 14, 2031 · 9:00 · Hall".casefold() in closing.casefold()

@@ -42,3 +42,12 @@ def test_hostile_text_prints_literally_in_the_pdf(tmp_path):
 def test_seed_html_declares_its_language():
     html = render_html(load_content(SEED))
     assert '<html lang="da"' in html
+
+
+def test_typesetting_turns_a_lone_hyphen_into_a_dash_and_binds_one_letter_words():
+    from booklet.html import typeset
+
+    assert typeset("realiseres - ofte") == "realiseres\u00a0– ofte"
+    assert typeset("offentlig-private") == "offentlig-private"
+    assert typeset("Åben data i kommunerne") == "Åben data i\u00a0kommunerne"
+    assert typeset("1/3 til medarbejderen") == "1/3 til medarbejderen"

@@ -18,10 +18,28 @@ from helpers import (
 
 import booklet
 
-WORDS = (
-    "innovation ledelse styring samarbejde kommune region borger data værdi effekt udvikling "
-    "forskning sundhed mobilitet partnerskab erfaring løsning offentlig privat viden"
-).split()
+WORDS = [
+    "innovation",
+    "ledelse",
+    "styring",
+    "samarbejde",
+    "kommune",
+    "region",
+    "borger",
+    "data",
+    "værdi",
+    "effekt",
+    "udvikling",
+    "forskning",
+    "sundhed",
+    "mobilitet",
+    "partnerskab",
+    "erfaring",
+    "løsning",
+    "offentlig",
+    "privat",
+    "viden",
+]
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +101,9 @@ def test_every_reference_in_contents_programme_and_index_is_right(generated):
             for reference in page_references(reader, page_number - 1):
                 assert reference.printed == reference.target_page_number, reference
                 checked += 1
-    # contents: 3 sections + 30 talks + abstracts heading; programme: 30; index: one per talk
-    # per speaker, merged where talks share a page: at least one per speaker.
-    assert checked >= 34 + 30 + len(speakers)
+    # contents: programme, abstracts, speaker index; programme: 30 talks; index: one per
+    # talk per speaker, merged where talks share a page, so at least one per speaker.
+    assert checked >= 3 + 30 + len(speakers)
 
 
 def test_no_text_is_printed_over_other_text(generated):
