@@ -161,15 +161,23 @@ def _check_references(
             f"available: {', '.join(labels.available_languages())}",
         )
 
-    speaker_ids: dict[str, int] = {}
+    def first_of_each_id(part: str, entries: list) -> dict[str, int]:
+        """id -> index of its first entry; every later entry with the same id is reported."""
+        first: dict[str, int] = {}
+        for index, entry in entries:
+            if entry.id in first:
+                report(
+                    part,
+                    (part, index, "id"),
+                    f"id '{entry.id}' is used by {part}[{first[entry.id]}] too",
+                )
+            elif entry.id is not None:
+                first[entry.id] = index
+        return first
+
+    speaker_ids = first_of_each_id("speakers", speakers)
+    first_of_each_id("programme", programme)
     for index, speaker in speakers:
-        if speaker.id in speaker_ids:
-            report(
-                "speakers",
-                ("speakers", index, "id"),
-                f"id '{speaker.id}' is used by speakers[{speaker_ids[speaker.id]}] too",
-            )
-        speaker_ids.setdefault(speaker.id, index)
         if speaker.photo:
             photo = (folder / speaker.photo).resolve()
             if not photo.is_relative_to(folder.resolve()):
@@ -179,16 +187,7 @@ def _check_references(
             elif not photo.is_file():
                 report("speakers", ("speakers", index, "photo"), f"no such file '{speaker.photo}'")
 
-    item_ids: dict[str, int] = {}
     for index, item in programme:
-        if item.id is not None:
-            if item.id in item_ids:
-                report(
-                    "programme",
-                    ("programme", index, "id"),
-                    f"id '{item.id}' is used by programme[{item_ids[item.id]}] too",
-                )
-            item_ids.setdefault(item.id, index)
         for position, speaker_id in enumerate(item.speakers):
             if speaker_id not in written_speaker_ids:
                 hint = _did_you_mean(speaker_id, speaker_ids)

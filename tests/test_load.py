@@ -78,6 +78,15 @@ CASES = {
             "is used by speakers[2] too",
         ],
     ),
+    "duplicate programme id": (
+        "programme",
+        "- id: mobilitetsloesning-aarhus",
+        "- id: ideklinikken",
+        [
+            "programme.yaml:{line:- id: ideklinikken}:7: programme[3].id: id 'ideklinikken' "
+            "is used by programme[2] too",
+        ],
+    ),
     "language without labels": (
         "conference",
         "language: da",
