@@ -1,8 +1,16 @@
 """booklet: a conference's YAML content -> a print-ready programme booklet (PDF)."""
 
-from .build import BuildResult, build
+from .build import BuildResult, build, check
 from .errors import BookletError, ContentError, Problem
 from .load import load_content
 
 __version__ = "0.1.0"
-__all__ = ["BookletError", "BuildResult", "ContentError", "Problem", "build", "load_content"]
+__all__ = [
+    "BookletError",
+    "BuildResult",
+    "ContentError",
+    "Problem",
+    "build",
+    "check",
+    "load_content",
+]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -13,12 +14,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BookletError, Problem, display_path
+from .errors import BookletError, ContentError, Problem, display_path
 from .html import needs_literal_numbers, render_html
-from .load import LoadedContent, load_content
+from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
 from .pdf import render_pdf
-from .theme import default_styles_folder
+from .theme import covered_characters, default_styles_folder
 
 
 @dataclass
@@ -29,37 +30,67 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def check(
+    content_folder: str | Path = "content", *, styles_folder: str | Path | None = None
+) -> LoadedContent:
+    """Validate the content against the model and the theme, without building.
+
+    Raises ContentError listing every problem; returns the content, whose `warnings`
+    say what is allowed but probably not meant (a speaker with no talk, a character
+    that the theme's fonts cannot draw)."""
+    loaded = load_content(Path(content_folder))
+    styles = _styles(styles_folder)
+    loaded.warnings.extend(missing_glyphs(loaded, covered_characters(styles)))
+    return loaded
+
+
 def build(
     content_folder: str | Path = "content",
     output_folder: str | Path = "output",
     *,
     styles_folder: str | Path | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Validate the content and write `<output>/<slug>.pdf`.
 
-    Raises BookletError (or its ContentError) for anything the user can fix; the
-    previous PDF at the target path is left untouched whenever the build fails.
+    Raises BookletError (or its ContentError) for anything the user can fix; with
+    `strict`, warnings count as problems too. The previous PDF at the target path is
+    left untouched whenever the build fails.
     """
-    loaded = load_content(Path(content_folder))
-    styles = Path(styles_folder) if styles_folder else default_styles_folder()
-    stylesheet = styles / "booklet.css"
-    if not stylesheet.is_file():
-        raise BookletError(f"{display_path(stylesheet)}: no such stylesheet")
-
+    loaded = check(content_folder, styles_folder=styles_folder)
+    if strict and loaded.warnings:
+        raise ContentError(_as_errors(loaded.warnings))
+    styles = _styles(styles_folder)
     created = _creation_date()
     rendered = render_pdf(
         lambda page_of: render_html(loaded, page_of, created=created),
         lambda page_of: needs_literal_numbers(loaded, page_of),
-        stylesheets=[stylesheet],
+        stylesheets=[styles / "booklet.css"],
         base_folder=loaded.folder.resolve(),
         allowed_folders=[loaded.folder, styles],
         identifier=_identifier(loaded),
     )
+    render_warnings = [
+        Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
+    ]
+    if strict and render_warnings:
+        raise ContentError(_as_errors(render_warnings))
     target = Path(output_folder) / f"{output_name(loaded)}.pdf"
     write_atomically(target, rendered.pdf)
-    warnings = [str(problem) for problem in loaded.warnings]
-    warnings += [f"warning: {message}" for message in rendered.warnings]
+    warnings = [str(problem) for problem in loaded.warnings + render_warnings]
     return BuildResult(target, rendered.page_count, rendered.page_of, warnings)
+
+
+def _styles(styles_folder: str | Path | None) -> Path:
+    styles = Path(styles_folder) if styles_folder else default_styles_folder()
+    if not (styles / "booklet.css").is_file():
+        raise BookletError(f"{display_path(styles / 'booklet.css')}: no such stylesheet")
+    return styles
+
+
+def _as_errors(warnings: list[Problem]) -> list[Problem]:
+    """--strict: what would have been a warning stops the build."""
+    return [dataclasses.replace(warning, severity="error") for warning in warnings]
 
 
 def output_name(loaded: LoadedContent) -> str:
@@ -104,4 +135,4 @@ def _identifier(loaded: LoadedContent) -> bytes:
     return digest.hexdigest()[:32].encode()
 
 
-__all__ = ["BookletError", "BuildResult", "Problem", "build"]
+__all__ = ["BookletError", "BuildResult", "Problem", "build", "check"]

@@ -1,21 +1,28 @@
-"""The command line: a thin layer over booklet.build() that formats errors and exit codes.
+"""The command line: a thin layer over the public API that formats messages and sets the
+exit code. Messages go to stderr, the PDF's path to stdout.
 
-Exit codes: 0 built, 1 a problem in the content or command (message, no traceback),
-2 a bug in booklet (traceback).
+Exit codes: 0 done, 1 a problem in the content or the command (listed, no traceback),
+2 a fault in booklet itself (traceback). --debug adds the traceback to problems too.
 """
 
 from __future__ import annotations
 
 import gc
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from . import __version__
 from .build import build as build_booklet
+from .build import check as check_content
 from .errors import BookletError, ContentError, display_path
+from .schema import PARTS, schema_text
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Make the printed programme booklet of a conference from YAML content.",
@@ -23,6 +30,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+ContentArgument = Annotated[
+    Path, typer.Argument(help="Folder with conference.yaml, speakers.yaml, programme.yaml.")
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Treat warnings as problems (for CI).")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback with every problem.")]
 
 
 def _version(value: bool) -> None:
@@ -42,17 +57,68 @@ def _main(
 
 @app.command()
 def build(
-    content: Annotated[Path, typer.Argument(help="Folder with conference.yaml etc.")] = Path(
-        "content"
-    ),
+    content: ContentArgument = Path("content"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the PDF.")] = Path(
         "output"
     ),
+    strict: StrictOption = False,
+    debug: DebugOption = False,
 ) -> None:
-    """Build the booklet PDF.  Example: booklet build content -o output"""
+    """Check the content and build the booklet PDF.
+
+    Example: booklet build content -o output
+    """
+    result = _run(lambda: build_booklet(content, output, strict=strict), debug)
+    for warning in result.warnings:
+        typer.echo(warning, err=True)
+    typer.echo(f"{_count(result.page_count, 'page')}", err=True)
+    typer.echo(display_path(result.pdf_path))
+
+
+@app.command()
+def check(
+    content: ContentArgument = Path("content"),
+    strict: StrictOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Check the content without building: every problem, with file, line and field.
+
+    Example: booklet check content --strict
+    """
+    loaded = _run(lambda: check_content(content), debug)
+    for warning in loaded.warnings:
+        typer.echo(str(warning), err=True)
+    if strict and loaded.warnings:
+        typer.echo(f"{_count(len(loaded.warnings), 'warning')}; --strict fails on them.", err=True)
+        raise typer.Exit(1)
+    summary = f", {_count(len(loaded.warnings), 'warning')}" if loaded.warnings else ""
+    typer.echo(f"{display_path(content)}: no problems{summary}.", err=True)
+
+
+@app.command()
+def schema(
+    part: Annotated[
+        str | None,
+        typer.Argument(help=f"One content file: {', '.join(PARTS)}. Default: all of them."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the content, for editors that check YAML as you type.
+
+    Example: booklet schema speakers > content/schema/speakers.schema.json
+    """
+    if part is not None and part not in PARTS:
+        typer.echo(f"error: no content file '{part}'; choose from {', '.join(PARTS)}", err=True)
+        raise typer.Exit(1)
+    typer.echo(schema_text(part), nl=False)
+
+
+def _run(action: Callable[[], T], debug: bool) -> T:
+    """Run an API call; turn the user's mistakes into messages and exit code 1."""
     try:
-        result = build_booklet(content, output)
+        return action()
     except ContentError as error:
+        if debug:
+            traceback.print_exc()
         for problem in error.problems:
             typer.echo(str(problem), err=True)
         errors = sum(1 for problem in error.problems if problem.severity == "error")
@@ -62,12 +128,10 @@ def build(
         )
         raise typer.Exit(1) from None
     except BookletError as error:
+        if debug:
+            traceback.print_exc()
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    for warning in result.warnings:
-        typer.echo(warning, err=True)
-    typer.echo(f"{result.page_count} pages", err=True)
-    typer.echo(display_path(result.pdf_path))
 
 
 def _count(number: int, noun: str) -> str:
@@ -83,9 +147,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted; the previous PDF is untouched.\n")
         sys.exit(130)
-    except Exception:  # a bug in booklet, not the user's doing
-        import traceback
-
+    except Exception:  # a fault in booklet, not the user's doing
         traceback.print_exc()
         sys.stderr.write("This is a bug in booklet; please report it with the text above.\n")
         sys.exit(2)

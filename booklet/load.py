@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import labels
+from .checks import check_content, close_matches, did_you_mean
 from .errors import ContentError, Problem, display_path
 from .model import Conference, Content, ProgrammeItem, Speaker, slug
 from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
@@ -29,6 +28,7 @@ class LoadedContent:
     folder: Path
     item_ids: list[str]  # one anchor id per programme item, unique in the booklet
     warnings: list[Problem] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # for located messages
 
 
 def load_content(folder: Path) -> LoadedContent:
@@ -69,9 +69,7 @@ def load_content(folder: Path) -> LoadedContent:
         for speaker_id in entry["speakers"]
         if isinstance(speaker_id, str)
     }
-    problems += _check_references(
-        conference, speakers, programme, written_speaker_ids, sources, folder
-    )
+    problems += check_content(conference, speakers, programme, written_speaker_ids, sources, folder)
     warnings = [
         sources["speakers"].problem(
             (index, "id"),
@@ -89,7 +87,7 @@ def load_content(folder: Path) -> LoadedContent:
         speakers=[speaker for _, speaker in speakers],
         programme=[item for _, item in programme],
     )
-    return LoadedContent(content, folder, _item_ids(content), warnings)
+    return LoadedContent(content, folder, _item_ids(content), warnings, sources)
 
 
 def _raw_entries(sources: dict[str, SourceFile], part: str) -> list[dict]:
@@ -115,7 +113,7 @@ def _validate(model, sources, location: tuple, problems: list[Problem], folder: 
             (*item["loc"][:-1], suggestion)
             for item in errors
             if item["type"] == "extra_forbidden"
-            for suggestion in _close_matches(str(item["loc"][-1]), _fields_at(item["loc"][:-1]))
+            for suggestion in close_matches(str(item["loc"][-1]), _fields_at(item["loc"][:-1]))
         }
         for item in errors:
             if not (item["type"] == "missing" and tuple(item["loc"]) in meant):
@@ -139,71 +137,6 @@ def _validate_list(model, sources, part: str, problems: list[Problem], folder: P
     return validated
 
 
-def _check_references(
-    conference: Conference | None,
-    speakers: list[tuple[int, Speaker]],
-    programme: list[tuple[int, ProgrammeItem]],
-    written_speaker_ids: set,
-    sources: dict[str, SourceFile],
-    folder: Path,
-) -> list[Problem]:
-    """What a schema cannot see: ids that clash, speakers that do not exist, files."""
-    problems: list[Problem] = []
-
-    def report(part: str, path: FieldPath, message: str) -> None:
-        problems.append(sources[part].problem(path[1:], dotted(path), message))
-
-    if conference and conference.language not in labels.available_languages():
-        report(
-            "conference",
-            ("conference", "language"),
-            f"no labels for language '{conference.language}'; "
-            f"available: {', '.join(labels.available_languages())}",
-        )
-
-    def first_of_each_id(part: str, entries: list) -> dict[str, int]:
-        """id -> index of its first entry; every later entry with the same id is reported."""
-        first: dict[str, int] = {}
-        for index, entry in entries:
-            if entry.id in first:
-                report(
-                    part,
-                    (part, index, "id"),
-                    f"id '{entry.id}' is used by {part}[{first[entry.id]}] too",
-                )
-            elif entry.id is not None:
-                first[entry.id] = index
-        return first
-
-    speaker_ids = first_of_each_id("speakers", speakers)
-    first_of_each_id("programme", programme)
-    for index, speaker in speakers:
-        if speaker.photo:
-            photo = (folder / speaker.photo).resolve()
-            if not photo.is_relative_to(folder.resolve()):
-                report(
-                    "speakers", ("speakers", index, "photo"), "must be inside the content folder"
-                )
-            elif not photo.is_file():
-                report("speakers", ("speakers", index, "photo"), f"no such file '{speaker.photo}'")
-
-    for index, item in programme:
-        for position, speaker_id in enumerate(item.speakers):
-            if speaker_id not in written_speaker_ids:
-                hint = _did_you_mean(speaker_id, speaker_ids)
-                report(
-                    "programme",
-                    ("programme", index, "speakers", position),
-                    f"no speaker with id '{speaker_id}'{hint}",
-                )
-        if item.start and item.end and _minutes(item.end) <= _minutes(item.start):
-            report(
-                "programme", ("programme", index, "end"), f"ends before it starts ({item.start})"
-            )
-
-    return problems
-
-
 def _item_ids(content: Content) -> list[str]:
     """Anchor ids for programme items: their own id, else one made from the title."""
     taken = {item.id for item in content.programme if item.id}
@@ -220,11 +153,6 @@ def _item_ids(content: Content) -> list[str]:
         taken.add(candidate)
         ids.append(candidate)
     return ids
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.replace(".", ":").split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 # --- turning pydantic's errors into the organiser's words ---------------------------
@@ -257,7 +185,7 @@ def _explain(error: dict, sources: dict[str, SourceFile], folder: Path) -> Probl
 
     if kind == "extra_forbidden":
         key = location[-1]
-        message = f"unknown key '{key}'{_did_you_mean(str(key), _fields_at(location[:-1]))}"
+        message = f"unknown key '{key}'{did_you_mean(str(key), _fields_at(location[:-1]))}"
     elif kind == "string_pattern_mismatch":
         last = next((p for p in reversed(location) if isinstance(p, str)), "")
         message = _PATTERN_HINTS.get(
@@ -301,10 +229,38 @@ def _inner_model(annotation: object) -> object:
     return annotation
 
 
-def _close_matches(word: str, choices) -> list[str]:
-    return difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+# Values that are never printed as text, so need no glyphs.
+_NOT_PRINTED = {"id", "photo", "language", "paper", "day", "date", "end_date", "kind", "session"}
 
 
-def _did_you_mean(word: str, choices) -> str:
-    close = _close_matches(word, choices)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def missing_glyphs(loaded: LoadedContent, covered: set[int]) -> list[Problem]:
+    """A warning for every printed value with a character no font of the theme can draw:
+    it would print in whatever fallback font the machine has, or as a box."""
+    warnings = []
+    for part, source in loaded.sources.items():
+        for path, text in _strings(source.data, (part,)):
+            if path[-1] in _NOT_PRINTED or (len(path) > 1 and path[-2] == "speakers"):
+                continue
+            missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
+            if missing:
+                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+                warnings.append(
+                    source.problem(
+                        path[1:],
+                        dotted(path),
+                        f"{shown} not in the booklet's fonts; printed in a fallback font",
+                        severity="warning",
+                    )
+                )
+    return warnings
+
+
+def _strings(data, path: FieldPath):
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*path, index))

@@ -2,6 +2,7 @@
 
 It knows nothing of YAML, HTML or PDF. `extra="forbid"` everywhere: a misspelt key is
 an error, not a silently missing field. Times stay the strings the organiser wrote.
+The descriptions become the JSON Schema that editors use to complete and check keys.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[
@@ -21,6 +22,7 @@ Identifier = Annotated[
 ClockTime = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$")
 ]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 Markdown = str
 
 ItemKind = Literal["talk", "keynote", "panel", "workshop", "break", "other"]
@@ -32,39 +34,44 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Session(Strict):
+    id: Identifier = Field(description="Referred to by programme items' `session`.")
+    title: Text = Field(description="Printed with each of its items, e.g. 'Session 2: Data'.")
+
+
 class Conference(Strict):
-    title: Text
-    subtitle: Text | None = None
-    organiser: Text
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = "en"
-    date: datetime.date | None = Field(None, description="First (or only) day.")
+    title: Text = Field(description="The conference's name: cover, headers, PDF title.")
+    subtitle: Text | None = Field(None, description="Cover; PDF subject.")
+    organiser: Text = Field(description="Cover; PDF author.")
+    language: LanguageCode = Field(
+        "en", description="Labels, dates, hyphenation and index order: 'da' or 'en'."
+    )
+    date: datetime.date | None = Field(None, description="First (or only) day, 2026-05-12.")
     end_date: datetime.date | None = Field(None, description="Last day, for several days.")
     venue: Text | None = Field(None, description="Place name and address; lines kept.")
     welcome: Markdown | None = Field(None, description="Welcome text, Markdown.")
     abstracts_intro: Text | None = Field(
         None, description="A sentence that opens the abstracts section."
     )
-    paper: Literal["A5", "A4"] = "A5"
-
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Conference:
-        if self.end_date and not self.date:
-            raise ValueError("end_date is given without date")
-        if self.end_date and self.date and self.end_date < self.date:
-            raise ValueError("end_date is before date")
-        return self
+    paper: Literal["A5", "A4"] = Field("A5", description="Page size.")
+    rooms: list[Text] = Field(
+        [], description="When given, every programme item's room must be one of these."
+    )
+    sessions: list[Session] = Field([], description="Sessions that group programme items.")
 
 
 class Speaker(Strict):
-    id: Identifier
-    name: Text
+    id: Identifier = Field(description="Lower-case letters, digits, hyphens: 'eva-rasmussen'.")
+    name: Text = Field(description="As printed: 'Eva Rasmussen'.")
     family_name: Text | None = Field(
         None, description="Sorts the speaker index; default: the last word of name."
     )
-    role: Text | None = None
-    affiliation: Text | None = None
-    bio: Markdown | None = None
-    photo: Text | None = Field(None, description="Image file, relative to the content folder.")
+    role: Text | None = Field(None, description="Job title: 'Professor'.")
+    affiliation: Text | None = Field(None, description="Organisation: 'RUC'.")
+    bio: Markdown | None = Field(None, description="A few lines, Markdown; in the index.")
+    photo: Text | None = Field(
+        None, description="Image file (PNG, JPEG), relative to the content folder."
+    )
 
     @property
     def sort_family_name(self) -> str:
@@ -81,15 +88,16 @@ class Speaker(Strict):
 class ProgrammeItem(Strict):
     id: Identifier | None = Field(None, description="Default: made from the title.")
     title: Text
-    kind: ItemKind = "talk"
-    speakers: list[Identifier] = []
-    abstract: Markdown | None = None
-    day: datetime.date | None = None
-    start: ClockTime | None = None
-    end: ClockTime | None = None
-    room: Text | None = None
+    kind: ItemKind = Field("talk", description="A break is listed but has no abstract.")
+    speakers: list[Identifier] = Field([], description="Speaker ids from speakers.yaml.")
+    abstract: Markdown | None = Field(None, description="Markdown; raw HTML is printed as text.")
+    day: datetime.date | None = Field(None, description="2026-05-12; groups the programme.")
+    start: ClockTime | None = Field(None, description="9:30, 09:30 or 9.30.")
+    end: ClockTime | None = Field(None, description="Must be after start.")
+    room: Text | None = Field(None, description="One of the conference's rooms, if listed.")
     track: Text | None = None
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = None
+    session: Identifier | None = Field(None, description="A session id from conference.yaml.")
+    language: LanguageCode | None = Field(None, description="If not the booklet's language.")
 
     @property
     def has_abstract_page(self) -> bool:

@@ -13,3 +13,13 @@ def default_styles_folder() -> Path:
         if (candidate / "booklet.css").is_file():
             return candidate
     raise RuntimeError("booklet's default theme (styles/booklet.css) is not installed")
+
+
+def covered_characters(styles_folder: Path) -> set[int]:
+    """Every character that some font in the theme's fonts/ folder can draw."""
+    from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
+
+    covered: set[int] = set()
+    for font in sorted((styles_folder / "fonts").glob("*.[ot]tf")):
+        covered |= set(TTFont(font, lazy=True).getBestCmap())
+    return covered

@@ -1,9 +1,10 @@
 """Read YAML into plain data that remembers where every value was written.
 
 PyYAML speaks YAML 1.1, where `10:00` is the integer 600, `no` is False and
-`2025-05-01` is a date. Organisers mean what they typed, so only YAML 1.2's core
-types are recognised (null, true/false, decimal numbers); everything else stays a
-string exactly as written, and the model decides what it means.
+`2025-05-14` is a date; even YAML 1.2 reads the Danish `9.45` as a number. Organisers
+mean what they typed, so every scalar stays the string as written (only an empty value
+or `null` is nothing), and the model decides what a value means: pydantic turns "12"
+into 12 where a number is wanted, and leaves "9.45" a time.
 """
 
 from __future__ import annotations
@@ -25,33 +26,19 @@ MAX_NODES = 200_000
 MAX_DEPTH = 50
 
 
-class _CoreLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core-schema scalars only."""
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader whose plain scalars are strings, or null."""
 
 
-_CoreLoader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in [
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    # No leading zeros: YAML 1.1 would read 0123 as octal.
-    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
-    (
-        "tag:yaml.org,2002:float",
-        r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
-        list("-+.0123456789"),
-    ),
-]:
-    _CoreLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+_TextLoader.yaml_implicit_resolvers = {}
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 
 _SCALAR_TYPES = {
     "tag:yaml.org,2002:null": lambda text: None,
-    "tag:yaml.org,2002:bool": lambda text: text.lower() == "true",
-    "tag:yaml.org,2002:int": int,
-    "tag:yaml.org,2002:float": float,
     "tag:yaml.org,2002:str": str,
 }
-
-
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -95,7 +82,7 @@ def read_yaml(path: Path) -> SourceFile:
         )
         return source
     try:
-        node = yaml.compose(text, Loader=_CoreLoader)
+        node = yaml.compose(text, Loader=_TextLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -127,7 +114,7 @@ class _Builder:
 
     def __init__(self, source: SourceFile):
         self.source = source
-        self.loader = _CoreLoader("")
+        self.loader = _TextLoader("")
         self.node_count = 0
 
     def build(self, node: yaml.Node, path: FieldPath) -> object:

@@ -11,25 +11,26 @@ def read(tmp_path, text: str):
     return read_yaml(path)
 
 
-def test_yaml_1_1_traps_come_out_as_written(tmp_path):
+def test_yaml_traps_come_out_as_written(tmp_path):
     source = read(
         tmp_path,
-        "start: 10:00\nearly: 9:30\ncountry: no\nswitch: on\nday: 2025-05-14\n"
-        "code: 0123\nyes_word: yes\nnumber: 12\nratio: 1.5\nflag: true\nnothing: null\n",
+        "start: 10:00\nearly: 9:30\ndanish: 9.45\ncountry: no\nswitch: on\nday: 2025-05-14\n"
+        "code: 0123\nyes_word: yes\nnumber: 12\nflag: true\nnothing: null\nempty:\n",
     )
     assert source.problems == []
     assert source.data == {
-        "start": "10:00",
-        "early": "9:30",
-        "country": "no",
-        "switch": "on",
-        "day": "2025-05-14",
-        "code": "0123",
+        "start": "10:00",  # YAML 1.1: 600
+        "early": "9:30",  # YAML 1.1: 570
+        "danish": "9.45",  # YAML 1.2: 9.45, a float
+        "country": "no",  # YAML 1.1: False (Norway's country code)
+        "switch": "on",  # YAML 1.1: True
+        "day": "2025-05-14",  # YAML 1.1: a date object
+        "code": "0123",  # YAML 1.1: 83, an octal number
         "yes_word": "yes",
-        "number": 12,
-        "ratio": 1.5,
-        "flag": True,
+        "number": "12",  # the model turns it into a number where it wants one
+        "flag": "true",
         "nothing": None,
+        "empty": None,
     }
 
 
@@ -66,6 +67,8 @@ def test_alias_bomb_is_refused(tmp_path):
 
 def test_python_tags_are_not_constructed(tmp_path):
     source = read(tmp_path, "title: !!python/object/apply:os.system ['echo hi']\n")
+    assert source.problems and "unsupported YAML tag" in source.problems[0].message
+    source = read(tmp_path, "title: !!python/name:os.system\n")
     assert source.problems and "unsupported YAML tag" in source.problems[0].message
 
 

@@ -1,0 +1,175 @@
+"""What a schema cannot see: ids that clash, references to nothing, times that collide,
+files that are missing or are not images. Each check reports with the exact location."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import labels
+from .errors import Problem
+from .model import Conference, ProgrammeItem, Speaker
+from .yaml_source import FieldPath, SourceFile, dotted
+
+# A portrait in a booklet needs a few hundred pixels a side; anything far larger is a
+# mistake (a raw camera file) or an attack (a decompression bomb).
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+@dataclass
+class Checker:
+    sources: dict[str, SourceFile]
+    folder: Path
+    problems: list[Problem]
+
+    def report(self, path: FieldPath, message: str) -> None:
+        part = str(path[0])
+        self.problems.append(self.sources[part].problem(path[1:], dotted(path), message))
+
+
+def check_content(
+    conference: Conference | None,
+    speakers: list[tuple[int, Speaker]],
+    programme: list[tuple[int, ProgrammeItem]],
+    written_speaker_ids: set,
+    sources: dict[str, SourceFile],
+    folder: Path,
+) -> list[Problem]:
+    checker = Checker(sources, folder, [])
+    if conference:
+        _check_conference(conference, checker)
+    speaker_ids = _first_of_each_id("speakers", speakers, checker)
+    _first_of_each_id("programme", programme, checker)
+    for index, speaker in speakers:
+        if speaker.photo:
+            _check_image(speaker.photo, ("speakers", index, "photo"), checker)
+    rooms = set(conference.rooms) if conference else set()
+    sessions = {session.id for session in conference.sessions} if conference else set()
+    for index, item in programme:
+        where = ("programme", index)
+        for position, speaker_id in enumerate(item.speakers):
+            if speaker_id not in written_speaker_ids:
+                checker.report(
+                    (*where, "speakers", position),
+                    f"no speaker with id '{speaker_id}'{did_you_mean(speaker_id, speaker_ids)}",
+                )
+        if item.room and rooms and item.room not in rooms:
+            checker.report(
+                (*where, "room"),
+                f"no room '{item.room}' in conference.yaml's rooms{did_you_mean(item.room, rooms)}",
+            )
+        if item.session and item.session not in sessions:
+            checker.report(
+                (*where, "session"),
+                f"no session with id '{item.session}'{did_you_mean(item.session, sessions)}",
+            )
+        if item.start and item.end and minutes(item.end) <= minutes(item.start):
+            checker.report((*where, "end"), f"ends before it starts ({item.start})")
+    _check_overlaps(programme, checker)
+    return checker.problems
+
+
+def _check_conference(conference: Conference, checker: Checker) -> None:
+    if conference.language not in labels.available_languages():
+        checker.report(
+            ("conference", "language"),
+            f"no labels for language '{conference.language}'; "
+            f"available: {', '.join(labels.available_languages())}",
+        )
+    if conference.end_date and not conference.date:
+        checker.report(("conference", "end_date"), "is given without date")
+    elif conference.end_date and conference.date and conference.end_date < conference.date:
+        checker.report(("conference", "end_date"), f"is before date ({conference.date})")
+    _first_of_each_id("conference", [(i, s) for i, s in enumerate(conference.sessions)], checker)
+
+
+def _first_of_each_id(part: str, entries: list, checker: Checker) -> dict[str, int]:
+    """id -> index of its first entry; every later entry with the same id is reported."""
+    prefix: tuple = ("conference", "sessions") if part == "conference" else (part,)
+    first: dict[str, int] = {}
+    for index, entry in entries:
+        if entry.id in first:
+            checker.report(
+                (*prefix, index, "id"),
+                f"id '{entry.id}' is used by {dotted((*prefix, first[entry.id]))} too",
+            )
+        elif entry.id is not None:
+            first[entry.id] = index
+    return first
+
+
+def _check_overlaps(programme: list[tuple[int, ProgrammeItem]], checker: Checker) -> None:
+    """Two items in one room on one day may not share a minute."""
+    placed: list[tuple[int, ProgrammeItem]] = []
+    for index, item in programme:
+        if not (item.room and item.start and item.end) or minutes(item.end) <= minutes(item.start):
+            continue
+        for other_index, other in placed:
+            if (other.room, other.day) == (item.room, item.day) and _overlap(item, other):
+                checker.report(
+                    ("programme", index, "start"),
+                    f"overlaps programme[{other_index}] '{other.title}' in {item.room} "
+                    f"({other.start}–{other.end})",
+                )
+        placed.append((index, item))
+
+
+def _overlap(a: ProgrammeItem, b: ProgrammeItem) -> bool:
+    return minutes(a.start) < minutes(b.end) and minutes(b.start) < minutes(a.end)
+
+
+def _check_image(value: str, path: FieldPath, checker: Checker) -> None:
+    """A file inside the content folder that really is an image of a sane size."""
+    if urlsplit(value).scheme or value.startswith("//"):
+        checker.report(path, f"must be a file in the content folder, not a URL ({value})")
+        return
+    if Path(value).is_absolute():
+        checker.report(path, f"must be a path relative to the content folder ({value})")
+        return
+    file = (checker.folder / value).resolve()
+    if not file.is_relative_to(checker.folder.resolve()):
+        checker.report(path, f"must be inside the content folder ({value})")
+    elif not file.is_file():
+        checker.report(path, f"no such file '{value}'")
+    elif file.stat().st_size > MAX_IMAGE_BYTES:
+        size = file.stat().st_size / 1024 / 1024
+        checker.report(path, f"is {size:.0f} MB; at most {MAX_IMAGE_BYTES // 2**20} MB, please")
+    else:
+        problem = _image_problem(file)
+        if problem:
+            checker.report(path, f"{problem} ({value})")
+
+
+def _image_problem(file: Path) -> str | None:
+    from PIL import Image  # WeasyPrint needs Pillow anyway; only builds with photos load it
+
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return f"is {width}×{height} pixels; at most {MAX_IMAGE_PIXELS:,} pixels, please"
+            if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
+                return f"is a {image.format} image; use PNG or JPEG"
+            image.verify()
+    except Image.DecompressionBombError:
+        return f"has too many pixels (more than {MAX_IMAGE_PIXELS:,})"
+    except Exception:  # Pillow raises many kinds of error for a file that is not an image
+        return "is not an image that can be read (PNG or JPEG)"
+    return None
+
+
+def minutes(clock: str) -> int:
+    hours, minutes_part = clock.replace(".", ":").split(":")
+    return int(hours) * 60 + int(minutes_part)
+
+
+def close_matches(word: str, choices) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+
+
+def did_you_mean(word: str, choices) -> str:
+    close = close_matches(word, choices)
+    return f"; did you mean '{close[0]}'?" if close else ""
