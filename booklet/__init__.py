@@ -1,6 +1,6 @@
 """booklet: a conference's YAML content -> a print-ready programme booklet (PDF)."""
 
-from .build import BuildResult, build, check
+from .api import BuildResult, build, check
 from .errors import BookletError, ContentError, Problem
 from .load import load_content
 

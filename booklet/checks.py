@@ -150,12 +150,12 @@ def _image_problem(file: Path) -> str | None:
         with Image.open(file) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
-                return f"is {width}×{height} pixels; at most {MAX_IMAGE_PIXELS:,} pixels, please"
+                return f"has more than {MAX_IMAGE_PIXELS:,} pixels; use a smaller image"
             if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
                 return f"is a {image.format} image; use PNG or JPEG"
             image.verify()
-    except Image.DecompressionBombError:
-        return f"has too many pixels (more than {MAX_IMAGE_PIXELS:,})"
+    except Image.DecompressionBombError:  # Pillow's own, far larger limit
+        return f"has more than {MAX_IMAGE_PIXELS:,} pixels; use a smaller image"
     except Exception:  # Pillow raises many kinds of error for a file that is not an image
         return "is not an image that can be read (PNG or JPEG)"
     return None

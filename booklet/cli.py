@@ -17,8 +17,8 @@ from typing import Annotated, TypeVar
 import typer
 
 from . import __version__
-from .build import build as build_booklet
-from .build import check as check_content
+from .api import build as build_booklet
+from .api import check as check_content
 from .errors import BookletError, ContentError, display_path
 from .schema import PARTS, schema_text
 

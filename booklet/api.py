@@ -101,7 +101,11 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Write beside the target and rename: a reader never sees half a PDF, and a failed
     build never destroys the last good one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    for leftover in target.parent.glob(f".{target.name}.*.part"):
+        leftover.unlink(missing_ok=True)  # from a build that was killed while writing
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
