@@ -61,7 +61,11 @@ def load_content(folder: Path) -> LoadedContent:
     programme = _validate_list(ProgrammeItem, sources, "programme", problems, folder)
     # References are checked against what was written, valid or not, so that one
     # mistake is reported once and not again as a missing speaker or an idle one.
-    written_speaker_ids = {entry.get("id") for entry in _raw_entries(sources, "speakers")}
+    written_speaker_ids = {
+        entry["id"]
+        for entry in _raw_entries(sources, "speakers")
+        if isinstance(entry.get("id"), str)
+    }
     written_references = {
         speaker_id
         for entry in _raw_entries(sources, "programme")

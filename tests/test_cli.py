@@ -70,3 +70,75 @@ def test_yaml_syntax_error(tmp_path):
     assert result.returncode == 1
     assert "speakers.yaml:3:1: YAML syntax" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_check_passes_clean_content():
+    result = run("check", str(SEED))
+    assert result.returncode == 0
+    assert "no problems" in result.stderr
+
+
+def test_check_lists_problems_and_exits_1(tmp_path):
+    content = copy_content(SEED, tmp_path / "content")
+    conference = content / "conference.yaml"
+    conference.write_text(conference.read_text().replace("language: da", "langauge: da"))
+    result = run("check", str(content))
+    assert result.returncode == 1
+    assert "conference.langauge: unknown key 'langauge'; did you mean 'language'?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_strict_fails_on_warnings_and_writes_nothing(tmp_path):
+    content = copy_content(SEED, tmp_path / "content")
+    speakers = content / "speakers.yaml"
+    speakers.write_text(speakers.read_text() + "\n- id: extra\n  name: Ekstra Person\n")
+    assert run("check", str(content)).returncode == 0  # a speaker with no talk: a warning
+    checked = run("check", str(content), "--strict")
+    assert checked.returncode == 1
+    assert "speakers[5].id: warning: 'extra' speaks in no programme item" in checked.stderr
+    built = run("build", str(content), "-o", str(tmp_path / "out"), "--strict")
+    assert built.returncode == 1
+    assert not (tmp_path / "out").exists()
+    assert run("build", str(content), "-o", str(tmp_path / "out")).returncode == 0
+
+
+def test_debug_adds_a_traceback_to_problems(tmp_path):
+    result = run("check", str(tmp_path / "nowhere"), "--debug")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "no such content folder" in result.stderr
+
+
+def test_a_fault_in_booklet_itself_exits_2_with_a_traceback(tmp_path):
+    script = (
+        "import sys, booklet.cli as cli;"
+        "cli.check_content = lambda *a, **k: 1 / 0;"
+        "sys.argv = ['booklet', 'check', 'content'];"
+        "cli.main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 2
+    assert "ZeroDivisionError" in result.stderr and "bug in booklet" in result.stderr
+
+
+def test_schema_prints_json_schema_and_the_content_files_point_at_current_ones():
+    import json
+
+    for part in ("conference", "speakers", "programme"):
+        result = run("schema", part)
+        assert result.returncode == 0
+        schema = json.loads(result.stdout)
+        committed = SEED / "schema" / f"{part}.schema.json"
+        assert committed.read_text() == result.stdout, f"run: booklet schema {part} > {committed}"
+        first_line = (SEED / f"{part}.yaml").read_text().splitlines()[0]
+        assert first_line == f"# yaml-language-server: $schema=schema/{part}.schema.json"
+    assert "title" in schema["$defs"]["ProgrammeItem"]["properties"]
+    assert run("schema", "nonsense").returncode == 1
+
+
+def test_help_shows_an_example_for_every_command():
+    for command in ("build", "check", "schema"):
+        result = run(command, "--help")
+        assert result.returncode == 0
+        assert "Example: booklet " + command in result.stdout
