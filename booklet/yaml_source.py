@@ -92,6 +92,11 @@ def read_yaml(path: Path) -> SourceFile:
     except yaml.YAMLError as error:
         source.problems.append(Problem(source.name, 0, 0, "", f"YAML syntax: {error}"))
         return source
+    except RecursionError:  # PyYAML composes nested blocks recursively
+        source.problems.append(
+            Problem(source.name, 0, 0, "", f"nested deeper than {MAX_DEPTH} levels")
+        )
+        return source
     if node is None:
         return source
     builder = _Builder(source)

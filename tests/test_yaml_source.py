@@ -76,3 +76,10 @@ def test_not_utf8(tmp_path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: Bøgh\n".encode("latin-1"))
     assert "not UTF-8" in read_yaml(path).problems[0].message
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path):
+    for depth in (60, 5000):
+        source = read(tmp_path, "a: " + "[" * depth + "]" * depth + "\n")
+        assert source.data is None or source.problems
+        assert "nested deeper than 50 levels" in source.problems[0].message
