@@ -68,7 +68,11 @@ def build(
 
     Example: booklet build content -o output
     """
-    result = _run(lambda: build_booklet(content, output, strict=strict), debug)
+    result = _run(
+        lambda: build_booklet(content, output, strict=strict),
+        debug,
+        after_problems="; no PDF written, the previous one is unchanged",
+    )
     for warning in result.warnings:
         typer.echo(warning, err=True)
     typer.echo(f"{_count(result.page_count, 'page')}", err=True)
@@ -112,7 +116,7 @@ def schema(
     typer.echo(schema_text(part), nl=False)
 
 
-def _run(action: Callable[[], T], debug: bool) -> T:
+def _run(action: Callable[[], T], debug: bool, after_problems: str = "") -> T:
     """Run an API call; turn the user's mistakes into messages and exit code 1."""
     try:
         return action()
@@ -122,10 +126,7 @@ def _run(action: Callable[[], T], debug: bool) -> T:
         for problem in error.problems:
             typer.echo(str(problem), err=True)
         errors = sum(1 for problem in error.problems if problem.severity == "error")
-        typer.echo(
-            f"{_count(errors, 'problem')}; no PDF written, the previous one is unchanged.",
-            err=True,
-        )
+        typer.echo(f"{_count(errors, 'problem')}{after_problems}.", err=True)
         raise typer.Exit(1) from None
     except BookletError as error:
         if debug:
