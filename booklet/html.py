@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import labels
+from .checks import minutes
 from .collation import sort_key
 from .load import LoadedContent
 from .model import ProgrammeItem, Speaker
@@ -150,6 +151,46 @@ class BookletView:
             days[-1][1].append(talk)
         return days
 
+    @property
+    def uses_grid(self) -> bool:
+        """A grid when talks run in parallel: times given and more than one room."""
+        return self.has_times and len({t.item.room for t in self.talks if t.item.room}) > 1
+
+    @property
+    def tracks(self) -> list[str]:
+        return list(dict.fromkeys(t.item.track for t in self.talks if t.item.track))
+
+    def track_colour(self, track: str | None) -> str:
+        if not track:
+            return "transparent"
+        return TRACK_COLOURS[self.tracks.index(track) % len(TRACK_COLOURS)]
+
+    @property
+    def grids(self) -> list[Grid]:
+        rooms_per_page = ROOMS_PER_PAGE[self.conference.paper]
+        grids = []
+        for day, talks in self.programme_days:
+            used = {talk.item.room for talk in talks if talk.item.room}
+            rooms = [room for room in room_order(self.loaded.content) if room in used]
+            # As few groups as fit, of even size: four rooms on A5 are two and two.
+            count = max(1, -(-len(rooms) // rooms_per_page))
+            size = -(-len(rooms) // count) if rooms else 0
+            groups = [rooms[start : start + size] for start in range(0, len(rooms), size)] or [[]]
+            for part, group in enumerate(groups, start=1):
+                rows: dict[str, GridRow] = {}
+                for talk in talks:
+                    start = talk.item.start or ""
+                    spanning = talk.item.room is None
+                    if not spanning and talk.item.room not in group:
+                        continue
+                    row = rows.setdefault(start, GridRow(start, None, [[] for _ in group]))
+                    if spanning:
+                        row.spanning = talk
+                    else:
+                        row.cells[group.index(talk.item.room)].append(talk)
+                grids.append(Grid(day, group, list(rows.values()), part, len(groups)))
+        return grids
+
     def day_label(self, day: datetime.date) -> str:
         return labels.format_day(day, self.language)
 
@@ -187,6 +228,15 @@ def booklet_view(
         Talk(item, f"talk-{item_id}", [speakers[sid] for sid in item.speakers])
         for item, item_id in zip(content.programme, loaded.item_ids, strict=True)
     ]
+    # The order of the day: by day, time and room; items without them keep their place.
+    rooms = room_order(content)
+    talks.sort(
+        key=lambda talk: (
+            talk.item.day or datetime.date.min,
+            minutes(talk.item.start) if talk.item.start else -1,
+            rooms.index(talk.item.room) if talk.item.room else -1,
+        )
+    )
     if page_of is not None:
         for talk in talks:
             if talk.item.has_abstract_page:
@@ -208,6 +258,40 @@ def booklet_view(
         ),
     )
     return BookletView(loaded, page_of, talks, speaker_index, created)
+
+
+def room_order(content) -> list[str]:
+    """The rooms as the conference lists them, then any others as they first appear."""
+    rooms = list(content.conference.rooms)
+    for item in content.programme:
+        if item.room and item.room not in rooms:
+            rooms.append(item.room)
+    return rooms
+
+
+# Colours for tracks, told apart in print and by most colour-blind readers (Okabe-Ito).
+TRACK_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"]
+# How many rooms side by side still leave a readable column.
+ROOMS_PER_PAGE = {"A5": 3, "A4": 5}
+
+
+@dataclass
+class GridRow:
+    start: str
+    spanning: Talk | None  # a break or plenary item across all rooms
+    cells: list[list[Talk]]  # per room of the grid, the items starting at `start`
+
+
+@dataclass
+class Grid:
+    """One day's programme as time × room; wide days are cut into room groups that
+    face each other across the spread."""
+
+    day: datetime.date | None
+    rooms: list[str]
+    rows: list[GridRow]
+    part: int
+    parts: int
 
 
 def needs_literal_numbers(loaded: LoadedContent, page_of: dict[str, int]) -> bool:

@@ -1,0 +1,88 @@
+"""A conference with days, rooms and parallel talks: a grid per day, split over facing
+pages when the rooms do not fit side by side, and abstracts in the order of the day."""
+
+from __future__ import annotations
+
+import sys
+
+import pypdf
+import pytest
+import yaml
+from helpers import (
+    ROOT,
+    bookmarks,
+    overlapping_lines,
+    page_references,
+    page_text,
+    section_page,
+)
+
+import booklet
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from conference_generator import ROOMS, generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def two_days(tmp_path_factory):
+    folder = generate(40, tmp_path_factory.mktemp("grid") / "content")
+    result = booklet.build(folder, tmp_path_factory.mktemp("grid-out"))
+    programme = yaml.safe_load((folder / "programme.yaml").read_text())
+    return result, pypdf.PdfReader(result.pdf_path), programme
+
+
+def day_pages(reader, heading: str) -> list[int]:
+    return [
+        number
+        for number, page in enumerate(reader.pages, start=1)
+        if heading in page_text(page) and section_page(reader, "Oplæg") > number
+    ]
+
+
+def test_each_day_is_a_grid_split_over_a_spread(two_days):
+    _, reader, _ = two_days
+    for day in ["Tirsdag den 13. maj 2031", "Onsdag den 14. maj 2031"]:
+        first = day_pages(reader, f"{day} 1/2")
+        second = day_pages(reader, f"{day} 2/2")
+        assert len(first) == 1 and len(second) == 1, (day, first, second)
+        assert first[0] % 2 == 0 and second[0] == first[0] + 1, "the two halves face each other"
+        left, right = page_text(reader.pages[first[0] - 1]), page_text(reader.pages[second[0] - 1])
+        assert ROOMS[0] in left and ROOMS[1] in left
+        assert ROOMS[2] in right and ROOMS[3] in right
+
+
+def test_every_talk_is_in_the_grid_with_the_page_of_its_abstract(two_days):
+    _, reader, programme = two_days
+    start, end = section_page(reader, "Program"), section_page(reader, "Oplæg")
+    grid_text = " ".join(page_text(reader.pages[n - 1]) for n in range(start, end))
+    for item in programme:
+        assert item["title"] in grid_text, item["title"]
+    references = [r for n in range(start, end) for r in page_references(reader, n - 1)]
+    assert {r.destination for r in references} == {f"talk-{item['id']}" for item in programme}
+    for reference in references:
+        assert reference.printed == reference.target_page_number, reference
+
+
+def test_abstracts_follow_day_time_and_room(two_days):
+    _, reader, programme = two_days
+    titles = [title for title, _ in bookmarks(reader)]
+    talks = [title for title in titles if title in {item["title"] for item in programme}]
+
+    def order(item):
+        hours, minutes = map(int, item["start"].split(":"))
+        return item["day"], hours * 60 + minutes, ROOMS.index(item["room"])
+
+    assert talks == [item["title"] for item in sorted(programme, key=order)]
+
+
+def test_tracks_have_a_legend(two_days):
+    _, reader, programme = two_days
+    last_grid_page = section_page(reader, "Oplæg") - 1
+    legend = page_text(reader.pages[last_grid_page - 1])
+    for track in {item["track"] for item in programme}:
+        assert track in legend
+
+
+def test_no_text_is_printed_over_other_text(two_days):
+    result, _, _ = two_days
+    assert overlapping_lines(result.pdf_path) == []
