@@ -99,6 +99,33 @@ def check(
     typer.echo(f"{display_path(content)}: no problems{summary}.", err=True)
 
 
+@app.command("import")
+def import_command(
+    schedule: Annotated[
+        Path, typer.Argument(help="A pretalx/c3voc schedule.json or frab schedule.xml.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="New content folder to write.")
+    ] = Path("content"),
+    debug: DebugOption = False,
+) -> None:
+    """Turn a conference's schedule export into content you can edit and build.
+
+    Example: booklet import schedule.xml -o content
+    """
+    from .importer import import_schedule
+
+    report = _run(lambda: import_schedule(schedule, output), debug)
+    for line in report.skipped:
+        typer.echo(f"{display_path(schedule)}: {line}", err=True)
+    typer.echo(
+        f"{report.title}: {_count(report.items, 'item')}, {_count(report.speakers, 'speaker')}, "
+        f"{_count(report.days, 'day')}, {_count(report.rooms, 'room')}",
+        err=True,
+    )
+    typer.echo(display_path(output))
+
+
 @app.command()
 def schema(
     part: Annotated[

@@ -209,7 +209,19 @@ class BookletView:
             entries.append(self._entry(self.labels["abstracts"], "abstracts"))
         if self.speaker_index:
             entries.append(self._entry(self.labels["speaker_index"], "speaker-index"))
+        if self.affiliation_index:
+            entries.append(self._entry(self.labels["affiliation_index"], "affiliation-index"))
         return entries
+
+    @property
+    def affiliation_index(self) -> list[tuple[str, list[IndexEntry]]]:
+        """Organisation -> its speakers (each with the pages of their talks), in the
+        alphabet of the booklet's language."""
+        by_affiliation: dict[str, list[IndexEntry]] = {}
+        for entry in self.speaker_index:  # already in order of family name
+            if entry.speaker.affiliation:
+                by_affiliation.setdefault(entry.speaker.affiliation, []).append(entry)
+        return sorted(by_affiliation.items(), key=lambda item: sort_key(item[0], self.language))
 
     def _entry(self, title: str, anchor: str) -> ContentsEntry:
         return ContentsEntry(title, anchor, self.page(anchor))

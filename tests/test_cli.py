@@ -138,7 +138,18 @@ def test_schema_prints_json_schema_and_the_content_files_point_at_current_ones()
 
 
 def test_help_shows_an_example_for_every_command():
-    for command in ("build", "check", "schema"):
+    for command in ("build", "check", "import", "schema"):
         result = run(command, "--help")
         assert result.returncode == 0
         assert "Example: booklet " + command in result.stdout
+
+
+def test_import_writes_content_that_builds(tmp_path):
+    schedule = ROOT / "tests" / "data" / "schedules" / "31c3-schedule.xml"
+    result = run("import", str(schedule), "-o", str(tmp_path / "content"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "content")
+    assert "31. Chaos Communication Congress: 138 items" in result.stderr
+    assert run("check", str(tmp_path / "content")).returncode == 0
+    again = run("import", str(schedule), "-o", str(tmp_path / "content"))
+    assert again.returncode == 1 and "Traceback" not in again.stderr

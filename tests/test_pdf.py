@@ -24,7 +24,7 @@ MM = 72 / 25.4
 CONFERENCE = yaml.safe_load((SEED / "conference.yaml").read_text())
 SPEAKERS = {s["id"]: s for s in yaml.safe_load((SEED / "speakers.yaml").read_text())}
 PROGRAMME = yaml.safe_load((SEED / "programme.yaml").read_text())
-SECTIONS = ["Velkommen", "Indhold", "Program", "Oplæg", "Oplægsholdere"]
+SECTIONS = ["Velkommen", "Indhold", "Program", "Oplæg", "Oplægsholdere", "Organisationer"]
 
 
 def test_every_page_is_a5_portrait(seed_pdf):
@@ -81,13 +81,11 @@ def test_contents_entries_name_the_pages_that_hold_them(seed_pdf):
     contents_page = section_page(seed_pdf, "Indhold")
     references = page_references(seed_pdf, contents_page - 1)
     # The parts after the contents; talks are listed, with their pages, in the programme.
-    assert len(references) == 4
+    parts = [title for title in SECTIONS if title != "Indhold"]
+    assert len(references) == len(parts)
     for reference in references:
         assert reference.printed == reference.target_page_number, reference
-    assert sorted(r.printed for r in references) == [
-        section_page(seed_pdf, title)
-        for title in ["Velkommen", "Program", "Oplæg", "Oplægsholdere"]
-    ]
+    assert sorted(r.printed for r in references) == [section_page(seed_pdf, t) for t in parts]
 
 
 def test_programme_lists_every_talk_in_order_with_its_abstract_page(seed_pdf):
@@ -123,6 +121,22 @@ def test_speaker_index_lists_everyone_in_danish_order_with_their_pages(seed_pdf)
             assert section_page(seed_pdf, item["title"]) in {
                 r.target_page_number for r in references if r.destination == f"talk-{item['id']}"
             }
+
+
+def test_affiliation_index_lists_each_organisation_with_its_speakers_and_pages(seed_pdf):
+    index_page = section_page(seed_pdf, "Organisationer")
+    text = page_text(seed_pdf.pages[index_page - 1])
+    affiliations = sorted({s["affiliation"] for s in SPEAKERS.values() if "affiliation" in s})
+    assert affiliations == ["AU", "Center for Offentlig Innovation", "Idéklinikken", "RUC"]
+    assert [text.index(a) for a in affiliations] == sorted(text.index(a) for a in affiliations)
+    references = page_references(seed_pdf, index_page - 1)
+    assert len(references) == len(affiliations)  # one speaker each, one talk each
+    for reference in references:
+        assert reference.printed == reference.target_page_number, reference
+    for speaker in SPEAKERS.values():
+        if "affiliation" in speaker:
+            after = text[text.index(speaker["affiliation"]) :]
+            assert speaker["name"] in after
 
 
 def test_page_numbers_sit_in_the_outer_corner_of_every_page_but_the_cover(seed_pdf):

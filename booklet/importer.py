@@ -1,0 +1,683 @@
+"""A conference schedule export -> a booklet content folder (three YAML files).
+
+Two export formats are read, both as the tools really write them, which is not always
+as their schemas say: one bad event is skipped (or repaired) and reported, and the
+rest are imported.
+
+- c3voc/pretalx `schedule.json`: schedule.conference.days[].rooms{name: [events]}.
+- frab XML: <schedule><conference/><day date=…><room name=…><event id=…>…
+
+Mapping choices:
+
+- kind: lecture, talk, short talk and lightning talk are talks; workshop, keynote and
+  panel (also "podium", frab's panel discussion) are themselves; break and pause are
+  breaks; anything else (concert, djset, band, performance, entertainment…) is
+  "other". A missing type is a talk, booklet's default. A talk whose title has the
+  word "keynote" in it ("31C3 Keynote") is a keynote.
+- day: the export's day grouping, so that a talk at 01:00 listed under 27 December
+  belongs to the 27th, the evening before. An event in a day without a usable date
+  takes the date of its own timestamp, the previous date when it starts before the
+  day's start hour (06:00 when the export gives none).
+- end: start + duration, written only when it is later than start on the same clock
+  face. booklet reports an end at or before the start as a mistake, so an item that
+  runs past midnight, has no usable duration, or overlaps a shorter item in its room
+  (a "Lightning Talks" slot around its talks) is written without an end.
+- speakers: a person is one speaker per export id *and* name. Merged exports
+  (camp2019 joins frab and pretalx) reuse one id for different people, so the id alone
+  would give "Anja"'s talks to "bigalex". Two persons with one name and different ids
+  are two speakers ("bigalex", "bigalex-2"). bio comes from pretalx's "biography".
+- ids: items from the export's slug (else its id), speakers from their names, both
+  through booklet.model.slug and made unique with -2, -3 in programme order.
+- abstract: the subtitle as an italic line, then the abstract, then the description
+  when it says something else, as Markdown paragraphs.
+- conference language: the most common event language of those booklet has labels for
+  (da, en); en when none is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .checks import minutes
+from .errors import BookletError, display_path
+from .load import CONTENT_FILES
+from .model import slug
+from .schema import schema_text
+
+# booklet only has labels (and hyphenation, dates) for these languages.
+BOOKLET_LANGUAGES = ("da", "en")
+# When the export says nothing of when its days start, an event before this hour is
+# the night of the day before.
+DEFAULT_DAY_START_HOUR = 6
+MINUTES_PER_DAY = 24 * 60
+
+KINDS = {
+    "lecture": "talk",
+    "talk": "talk",
+    "short talk": "talk",
+    "lightning talk": "talk",
+    "workshop": "workshop",
+    "keynote": "keynote",
+    "panel": "panel",
+    "podium": "panel",
+    "panel discussion": "panel",
+    "break": "break",
+    "pause": "break",
+}
+
+CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+DURATION = re.compile(r"(\d{1,3}):(\d{2})(?::00)?")
+
+
+@dataclass
+class ImportReport:
+    title: str
+    days: int
+    rooms: int
+    items: int
+    speakers: int
+    skipped: list[str] = field(default_factory=list)  # one line per skipped or repaired thing
+
+
+# --- the export as plain records, whatever its format ---------------------------------
+
+
+@dataclass
+class Person:
+    export_id: str
+    name: str
+    bio: str = ""
+
+
+@dataclass
+class Event:
+    export_id: str
+    title: str
+    room: str
+    day: str  # the date of the export's day that lists the event; "" when it has none
+    day_start_hour: int | None  # the hour that day starts, when the export says
+    timestamp: str = ""  # the event's own ISO date and time
+    start: str = ""
+    duration: str = ""
+    slug: str = ""
+    subtitle: str = ""
+    abstract: str = ""
+    description: str = ""
+    type: str = ""
+    track: str = ""
+    language: str = ""
+    persons: list[Person] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How the report names the event: "event 6571 '31C3 Keynote'"."""
+        return f"event {self.export_id} '{self.title}'" if self.title else f"event {self.export_id}"
+
+
+@dataclass
+class Schedule:
+    title: str
+    acronym: str
+    rooms: list[str]  # in the order of the export
+    events: list[Event]
+
+
+# --- the public entry point -----------------------------------------------------------
+
+
+def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
+    """Read a frab XML or c3voc/pretalx JSON export and write a content folder from it."""
+    schedule_path, content_folder = Path(schedule_path), Path(content_folder)
+    for filename in CONTENT_FILES.values():
+        if (content_folder / filename).exists():
+            raise BookletError(
+                f"{display_path(content_folder / filename)} exists already; "
+                "import into an empty folder"
+            )
+    skipped: list[str] = []
+    schedule = read_schedule(schedule_path, skipped)
+    items = [item for event in schedule.events if (item := draft_item(event, skipped))]
+    if not items:
+        reasons = "".join(f"\n  {line}" for line in skipped[:5])
+        raise BookletError(f"{display_path(schedule_path)}: no event could be imported{reasons}")
+    items.sort(key=lambda item: item.sort_key(schedule.rooms))
+    speakers = assign_speaker_ids(items, skipped)
+    assign_item_ids(items, skipped)
+    leave_out_overlapping_ends(items, skipped)
+
+    rooms = [room for room in schedule.rooms if any(item.event.room == room for item in items)]
+    title = schedule.title or schedule.acronym or schedule_path.stem
+    if not schedule.title:
+        skipped.append(f"conference: no title; used '{title}'")
+    conference = conference_data(title, schedule.acronym, rooms, items)
+    write_content(content_folder, conference, speakers, [item.data for item in items])
+    return ImportReport(
+        title=title,
+        days=len({item.day for item in items}),
+        rooms=len(rooms),
+        items=len(items),
+        speakers=len(speakers),
+        skipped=skipped,
+    )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def read_schedule(path: Path, skipped: list[str]) -> Schedule:
+    """The export at `path`, as JSON or XML by what it starts with."""
+    name = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BookletError(f"{name}: cannot read the schedule ({error.strerror})") from None
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if not first:
+        raise BookletError(f"{name}: the file is empty")
+    if first in (b"{", b"["):
+        return read_json_schedule(parse_json(data, name), name, skipped)
+    if first == b"<":
+        return read_xml_schedule(parse_xml(data, name), name, skipped)
+    raise BookletError(
+        f"{name}: not a schedule export; expected a frab XML file (<schedule>) "
+        "or a c3voc/pretalx schedule.json"
+    )
+
+
+def parse_json(data: bytes, name: str) -> object:
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as error:
+        raise BookletError(
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+        ) from None
+    except (ValueError, RecursionError) as error:  # not UTF-8, or nested beyond reason
+        raise BookletError(f"{name}: not valid JSON: {error}") from None
+
+
+def parse_xml(data: bytes, name: str) -> ElementTree.Element:
+    # ElementTree expands no external entities, so the export cannot make us read files.
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        line, column = error.position
+        raise BookletError(f"{name}:{line}:{column + 1}: not valid XML: {error}") from None
+
+
+def text(value: object) -> str:
+    """A JSON or XML value as stripped text: None is "", 10386 is "10386"."""
+    if value is None or isinstance(value, dict | list | bool):
+        return ""
+    return str(value).strip()
+
+
+def one_line(value: object) -> str:
+    """Text for a title, name or room: runs of spaces and line breaks become one space."""
+    return " ".join(text(value).split())
+
+
+def read_json_schedule(data: object, name: str, skipped: list[str]) -> Schedule:
+    if not isinstance(data, dict) or not isinstance(data.get("schedule"), dict):
+        raise BookletError(f"{name}: not a schedule export; a schedule.json has a 'schedule' key")
+    conference = data["schedule"].get("conference")
+    conference = conference if isinstance(conference, dict) else {}
+    schedule = Schedule(
+        one_line(conference.get("title")), one_line(conference.get("acronym")), [], []
+    )
+    days = conference.get("days")
+    for day_number, day in enumerate(days if isinstance(days, list) else [], start=1):
+        if not isinstance(day, dict) or not isinstance(day.get("rooms"), dict):
+            skipped.append(f"day {day_number}: no rooms; skipped")
+            continue
+        day_date, start_hour = text(day.get("date")), hour_of(day.get("day_start"))
+        for room_name, events in day["rooms"].items():
+            room = one_line(room_name)
+            add_room(schedule, room)
+            for position, entry in enumerate(events if isinstance(events, list) else []):
+                if not isinstance(entry, dict):
+                    skipped.append(
+                        f"day {day_date or day_number}, room {room}: "
+                        f"entry {position + 1} is not an event; skipped"
+                    )
+                    continue
+                schedule.events.append(json_event(entry, room, day_date, start_hour))
+    return schedule
+
+
+def json_event(entry: dict, room: str, day: str, day_start_hour: int | None) -> Event:
+    persons = entry.get("persons")
+    return Event(
+        export_id=text(entry.get("id")) or text(entry.get("guid")) or "?",
+        title=one_line(entry.get("title")),
+        room=room or one_line(entry.get("room")),
+        day=day,
+        day_start_hour=day_start_hour,
+        timestamp=text(entry.get("date")),
+        start=text(entry.get("start")),
+        duration=text(entry.get("duration")),
+        slug=text(entry.get("slug")),
+        subtitle=one_line(entry.get("subtitle")),
+        abstract=text(entry.get("abstract")),
+        description=text(entry.get("description")),
+        type=one_line(entry.get("type")),
+        track=one_line(entry.get("track")),
+        language=text(entry.get("language")),
+        persons=[json_person(person) for person in (persons if isinstance(persons, list) else [])],
+    )
+
+
+def json_person(person: object) -> Person:
+    """c3voc writes {id, public_name}; pretalx also {name, full_public_name, code, biography}."""
+    if not isinstance(person, dict):
+        return Person("", one_line(person))  # an old export's plain name
+    name = next(
+        (
+            one_line(person.get(key))
+            for key in ("public_name", "name", "full_public_name")
+            if one_line(person.get(key))
+        ),
+        "",
+    )
+    return Person(
+        text(person.get("id")) or text(person.get("code")), name, text(person.get("biography"))
+    )
+
+
+def read_xml_schedule(root: ElementTree.Element, name: str, skipped: list[str]) -> Schedule:
+    if root.tag != "schedule":
+        raise BookletError(
+            f"{name}: not a schedule export; the XML starts with <{root.tag}>, not <schedule>"
+        )
+    conference = root.find("conference")
+    schedule = Schedule(
+        one_line(conference.findtext("title")) if conference is not None else "",
+        one_line(conference.findtext("acronym")) if conference is not None else "",
+        [],
+        [],
+    )
+    for day in root.findall("day"):
+        day_date, start_hour = text(day.get("date")), hour_of(day.get("start"))
+        for room_element in day.findall("room"):
+            room = one_line(room_element.get("name"))
+            add_room(schedule, room)
+            for element in room_element.findall("event"):
+                schedule.events.append(xml_event(element, room, day_date, start_hour))
+    return schedule
+
+
+def xml_event(
+    element: ElementTree.Element, room: str, day: str, day_start_hour: int | None
+) -> Event:
+    def field_text(tag: str) -> str:
+        return text(element.findtext(tag))
+
+    return Event(
+        export_id=text(element.get("id")) or text(element.get("guid")) or "?",
+        title=one_line(field_text("title")),
+        room=room or one_line(field_text("room")),
+        day=day,
+        day_start_hour=day_start_hour,
+        timestamp=field_text("date"),
+        start=field_text("start"),
+        duration=field_text("duration"),
+        slug=field_text("slug"),
+        subtitle=one_line(field_text("subtitle")),
+        abstract=field_text("abstract"),
+        description=field_text("description"),
+        type=one_line(field_text("type")),
+        track=one_line(field_text("track")),
+        language=field_text("language"),
+        persons=[
+            Person(text(person.get("id")), one_line(person.text))
+            for person in element.findall("persons/person")
+        ],
+    )
+
+
+def add_room(schedule: Schedule, room: str) -> None:
+    if room and room not in schedule.rooms:
+        schedule.rooms.append(room)
+
+
+def hour_of(timestamp: object) -> int | None:
+    moment = parse_timestamp(text(timestamp))
+    return moment.hour if moment else None
+
+
+def parse_timestamp(value: str) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+# --- one event -> one programme item ----------------------------------------------------
+
+
+@dataclass
+class Item:
+    """A programme item being made: its YAML data, and what ordering and ids need."""
+
+    event: Event
+    data: dict
+    day: datetime.date
+    start_minutes: int
+    duration_minutes: int | None
+
+    def sort_key(self, rooms: list[str]) -> tuple:
+        # The night's events come after the evening's: 00:30 sorts after 23:00.
+        start_hour = self.event.day_start_hour
+        night = self.start_minutes < 60 * (
+            DEFAULT_DAY_START_HOUR if start_hour is None else start_hour
+        )
+        room = rooms.index(self.event.room) if self.event.room in rooms else len(rooms)
+        return (self.day, night, self.start_minutes, room)
+
+
+def draft_item(event: Event, skipped: list[str]) -> Item | None:
+    """The programme item for an event, or None (reported) when it cannot be one."""
+    if not event.title:
+        skipped.append(f"{event.label}: no title; skipped")
+        return None
+    start = start_minutes(event, skipped)
+    if start is None:
+        return None
+    day = conference_day(event, start)
+    if day is None:
+        skipped.append(
+            f"{event.label}: no usable date ({event.day or event.timestamp or 'none'}); skipped"
+        )
+        return None
+    duration = duration_minutes(event, skipped)
+    data: dict = {"id": None, "title": event.title, "kind": kind_of(event), "speakers": []}
+    if abstract := abstract_of(event):
+        data["abstract"] = abstract
+    data["day"] = day
+    data["start"] = clock(start)
+    if duration is not None and start + duration < MINUTES_PER_DAY:
+        data["end"] = clock(start + duration)
+    elif duration is not None:
+        # booklet reads an end at or before the start as a mistake, so an item that
+        # runs past midnight goes without one.
+        skipped.append(
+            f"{event.label}: runs past midnight ({clock(start)} + {event.duration}); end left out"
+        )
+    if event.room:
+        data["room"] = event.room
+    if event.track:
+        data["track"] = event.track
+    if language := language_code(event, skipped):
+        data["language"] = language
+    return Item(event, data, day, start, duration)
+
+
+def start_minutes(event: Event, skipped: list[str]) -> int | None:
+    """Minutes after midnight; from the event's timestamp when its start is unusable."""
+    start = clock_minutes(event.start)
+    if start is not None:
+        return start
+    written = f"start '{event.start}' is not HH:MM" if event.start else "no start time"
+    moment = parse_timestamp(event.timestamp)
+    if moment is None:
+        skipped.append(f"{event.label}: {written}; skipped")
+        return None
+    start = moment.hour * 60 + moment.minute
+    skipped.append(f"{event.label}: {written}; used {clock(start)} from its date")
+    return start
+
+
+def clock_minutes(value: str) -> int | None:
+    match = CLOCK.fullmatch(value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return int(match[1]) * 60 + int(match[2])
+
+
+def duration_minutes(event: Event, skipped: list[str]) -> int | None:
+    """The duration in minutes, or None (reported): an item then has no end."""
+    match = DURATION.fullmatch(event.duration)
+    if not match or int(match[2]) > 59:
+        skipped.append(f"{event.label}: duration '{event.duration}' is not HH:MM; end left out")
+        return None
+    duration = int(match[1]) * 60 + int(match[2])
+    if duration == 0:
+        skipped.append(f"{event.label}: duration {event.duration}; end left out")
+        return None
+    return duration
+
+
+def clock(minutes_after_midnight: int) -> str:
+    hours, minutes_part = divmod(minutes_after_midnight % MINUTES_PER_DAY, 60)
+    return f"{hours:02d}:{minutes_part:02d}"
+
+
+def conference_day(event: Event, start: int) -> datetime.date | None:
+    """The day the export lists the event under; else the date of its own timestamp,
+    the day before when it starts in the small hours."""
+    try:
+        return datetime.date.fromisoformat(event.day)
+    except ValueError:
+        pass
+    moment = parse_timestamp(event.timestamp)
+    if moment is None:
+        return None
+    start_hour = DEFAULT_DAY_START_HOUR if event.day_start_hour is None else event.day_start_hour
+    if start < 60 * start_hour:
+        return moment.date() - datetime.timedelta(days=1)
+    return moment.date()
+
+
+def kind_of(event: Event) -> str:
+    # "Entertainment (120)": some exports add a length in brackets to the type.
+    export_type = re.sub(r"\s*\(.*\)$", "", event.type).lower()
+    kind = KINDS.get(export_type, "other") if export_type else "talk"
+    if kind == "talk" and re.search(r"\bkeynote\b", event.title, re.IGNORECASE):
+        return "keynote"
+    return kind
+
+
+def abstract_of(event: Event) -> str:
+    """Subtitle (italic), abstract and description as Markdown paragraphs, each once."""
+    paragraphs = []
+    if event.subtitle:
+        paragraphs.append("*" + re.sub(r"([*_\\])", r"\\\1", event.subtitle) + "*")
+    abstract, description = markdown_text(event.abstract), markdown_text(event.description)
+    if abstract:
+        paragraphs.append(abstract)
+    if description and description not in (abstract, event.subtitle):
+        paragraphs.append(description)
+    return "\n\n".join(paragraphs)
+
+
+def markdown_text(value: str) -> str:
+    """Line ends made \\n and trailing spaces dropped, so YAML can keep it as a block."""
+    lines = [line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def language_code(event: Event, skipped: list[str]) -> str | None:
+    """'en', also from 'EN' or 'en-GB'; None (reported) for what is not a language code."""
+    if not event.language:
+        return None
+    code = re.split(r"[-_]", event.language.lower())[0]
+    if re.fullmatch(r"[a-z]{2}", code):
+        return code
+    skipped.append(f"{event.label}: language '{event.language}' is not a two-letter code; left out")
+    return None
+
+
+# --- ids, speakers and overlaps, across all items ----------------------------------------
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
+    taken: set[str] = set()
+    for item in items:
+        base = slug(item.event.slug or item.event.export_id)
+        item.data["id"] = unique_id(base, taken)
+        if item.data["id"] != base:
+            skipped.append(
+                f"{item.event.label}: id '{base}' is used by an earlier item; "
+                f"written as '{item.data['id']}'"
+            )
+
+
+def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
+    """speakers.yaml's entries, in the order they first speak; items get their ids."""
+    speakers: dict[tuple[str, str], dict] = {}
+    names_of_id: dict[str, str] = {}
+    taken: set[str] = set()
+    for item in items:
+        for person in item.event.persons:
+            if not person.name:
+                skipped.append(f"{item.event.label}: a person without a name; left out")
+                continue
+            key = (person.export_id, person.name)
+            if key not in speakers:
+                first_name = names_of_id.setdefault(person.export_id, person.name)
+                if person.export_id and first_name != person.name:
+                    skipped.append(
+                        f"person {person.export_id}: named both '{first_name}' and "
+                        f"'{person.name}'; kept as two speakers"
+                    )
+                speaker_id = unique_id(slug(person.name), taken)
+                if speaker_id != slug(person.name):
+                    skipped.append(
+                        f"person {person.export_id or '?'} '{person.name}': id "
+                        f"'{slug(person.name)}' is another person's; written as '{speaker_id}' "
+                        "(merge them if they are one)"
+                    )
+                speakers[key] = {"id": speaker_id, "name": person.name}
+            speaker = speakers[key]
+            if person.bio and "bio" not in speaker:
+                speaker["bio"] = markdown_text(person.bio)
+            if speaker["id"] not in item.data["speakers"]:
+                item.data["speakers"].append(speaker["id"])
+        if not item.data["speakers"]:
+            del item.data["speakers"]  # a concert, a film: no speakers to list
+    return list(speakers.values())
+
+
+def leave_out_overlapping_ends(items: list[Item], skipped: list[str]) -> None:
+    """booklet reports two items in one room that share a minute; real schedules have
+    them (a "Lightning Talks" slot around its talks, a stage running late). The longer
+    item loses its end, which keeps both in the programme and ends the complaint."""
+    with_end: list[Item] = []
+    for item in sorted(items, key=lambda item: item.duration_minutes or 0):
+        if "end" not in item.data:
+            continue
+        other = next((other for other in with_end if overlap(item, other)), None)
+        if other is None:
+            with_end.append(item)
+            continue
+        del item.data["end"]
+        skipped.append(
+            f"{item.event.label}: overlaps {other.event.label} in {item.event.room}; end left out"
+        )
+
+
+def overlap(a: Item, b: Item) -> bool:
+    """As booklet's checks see it: same room, same day, clock times that share a minute."""
+    if (a.event.room, a.day) != (b.event.room, b.day) or not a.event.room:
+        return False
+    return minutes(a.data["start"]) < minutes(b.data["end"]) and minutes(b.data["start"]) < minutes(
+        a.data["end"]
+    )
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def conference_data(title: str, acronym: str, rooms: list[str], items: list[Item]) -> dict:
+    days = sorted({item.day for item in items})
+    languages = Counter(
+        item.data.get("language")
+        for item in items
+        if item.data.get("language") in BOOKLET_LANGUAGES
+    )
+    data: dict = {
+        "title": title,
+        "organiser": acronym or title,
+        "language": languages.most_common(1)[0][0] if languages else "en",
+        "date": days[0],
+    }
+    if days[-1] != days[0]:
+        data["end_date"] = days[-1]
+    data["paper"] = "A5"
+    data["rooms"] = rooms
+    return data
+
+
+class ContentDumper(yaml.SafeDumper):
+    """SafeDumper that quotes clock times and writes long text as a block.
+
+    yaml.safe_dump quotes '10:00' (YAML 1.1 reads it as the number 600) but not
+    '09:30'; quoting every time makes the file say plainly that they are text."""
+
+
+def represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = None
+    if "\n" in value:
+        style = "|"  # PyYAML falls back to quotes when a block cannot hold the text
+    elif CLOCK.fullmatch(value):
+        style = "'"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+ContentDumper.add_representer(str, represent_text)
+
+
+def yaml_text(part: str, data: object, notes: list[str]) -> str:
+    header = [f"# yaml-language-server: $schema=schema/{part}.schema.json"]
+    header += [f"# {note}" for note in notes]
+    body = yaml.dump(data, Dumper=ContentDumper, allow_unicode=True, sort_keys=False, width=100)
+    return "\n".join(header) + "\n" + body
+
+
+def write_content(
+    folder: Path, conference: dict, speakers: list[dict], programme: list[dict]
+) -> None:
+    what = "acronym" if conference["organiser"] != conference["title"] else "title"
+    organiser_notes = [
+        f"organiser: the export names none, so this is the conference's {what};",
+        "put the real organiser here.",
+    ]
+    programme_notes = ["Imported from a schedule export."]
+    if any("end" not in item for item in programme):
+        programme_notes += [
+            "Items without an end run past midnight, overlap a shorter item in their room",
+            "or had no usable duration: booklet wants an end later than the start.",
+        ]
+    files = {
+        "conference.yaml": yaml_text("conference", conference, organiser_notes),
+        "speakers.yaml": yaml_text("speakers", speakers, []),
+        "programme.yaml": yaml_text("programme", programme, programme_notes),
+    }
+    try:
+        (folder / "schema").mkdir(parents=True, exist_ok=True)
+        for part in ("conference", "speakers", "programme"):
+            (folder / "schema" / f"{part}.schema.json").write_text(
+                schema_text(part), encoding="utf-8"
+            )
+        for filename, content in files.items():
+            (folder / filename).write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise BookletError(
+            f"{display_path(folder)}: cannot write the content ({error.strerror})"
+        ) from None

@@ -1,0 +1,494 @@
+"""Schedule exports (frab XML, c3voc/pretalx JSON) -> a content folder booklet can build."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import yaml
+from helpers import DATA
+
+import booklet
+from booklet import BookletError, load_content
+from booklet.importer import ImportReport, import_schedule
+from booklet.schema import schema_text
+
+SCHEDULES = DATA / "schedules"
+FRAB = SCHEDULES / "31c3-schedule.xml"
+C3VOC = SCHEDULES / "camp2019-stages.schedule.json"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def read_part(folder: Path, part: str):
+    """A written file as plain data, every value the text written (as booklet reads it)."""
+    return yaml.load((folder / f"{part}.yaml").read_text(encoding="utf-8"), yaml.BaseLoader)
+
+
+def items_by_id(folder: Path) -> dict[str, dict]:
+    return {item["id"]: item for item in read_part(folder, "programme")}
+
+
+def item_titled(folder: Path, title: str) -> dict:
+    (item,) = [item for item in read_part(folder, "programme") if item["title"] == title]
+    return item
+
+
+def event(event_id, title, start="10:00", duration="00:30", **fields) -> dict:
+    """One event as a c3voc/pretalx schedule.json writes it."""
+    return {
+        "id": event_id,
+        "guid": f"guid-{event_id}",
+        "date": f"2031-05-13T{start}:00+02:00" if ":" in start else "",
+        "start": start,
+        "duration": duration,
+        "room": "Aula",
+        "slug": f"demo-{event_id}",
+        "title": title,
+        "subtitle": "",
+        "track": "Data",
+        "type": "lecture",
+        "language": "en",
+        "abstract": "",
+        "description": "",
+        "persons": [],
+        **fields,
+    }
+
+
+def write_json_schedule(path: Path, events: list[dict], day: str = "2031-05-13") -> Path:
+    """A small schedule.json: one day, rooms as the events name them."""
+    rooms: dict[str, list] = {}
+    for entry in events:
+        room = entry["room"] if isinstance(entry, dict) else "Aula"  # or a broken entry
+        rooms.setdefault(room, []).append(entry)
+    schedule = {
+        "schedule": {
+            "version": "test",
+            "conference": {
+                "acronym": "demo31",
+                "title": "Demo Conference",
+                "days": [
+                    {
+                        "index": 1,
+                        "date": day,
+                        "day_start": f"{day}T09:00:00+02:00",
+                        "rooms": rooms,
+                    }
+                ],
+            },
+        }
+    }
+    path.write_text(json.dumps(schedule, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def import_events(tmp_path: Path, events: list[dict]) -> tuple[ImportReport, Path]:
+    folder = tmp_path / "content"
+    report = import_schedule(write_json_schedule(tmp_path / "schedule.json", events), folder)
+    return report, folder
+
+
+def skipped_lines_of(report: ImportReport, event_id) -> list[str]:
+    return [
+        line
+        for line in report.skipped
+        if line.startswith((f"event {event_id} ", f"event {event_id}:"))
+    ]
+
+
+def skipped_events(report: ImportReport) -> list[str]:
+    return [line for line in report.skipped if line.endswith("; skipped")]
+
+
+# What the exports hold, counted here independently of the importer.
+
+
+def frab_events() -> list[ElementTree.Element]:
+    return ElementTree.parse(FRAB).getroot().findall("day/room/event")
+
+
+def frab_persons() -> set[tuple[str, str]]:
+    return {
+        (person.get("id"), person.text.strip())
+        for element in frab_events()
+        for person in element.findall("persons/person")
+    }
+
+
+def c3voc_events() -> list[dict]:
+    days = json.loads(C3VOC.read_text(encoding="utf-8"))["schedule"]["conference"]["days"]
+    return [entry for day in days for events in day["rooms"].values() for entry in events]
+
+
+def c3voc_persons() -> set[tuple[str, str]]:
+    return {
+        (str(person["id"]), person.get("public_name") or person.get("name"))
+        for entry in c3voc_events()
+        for person in entry["persons"]
+    }
+
+
+@pytest.fixture(scope="module")
+def frab_import(tmp_path_factory) -> tuple[ImportReport, Path]:
+    folder = tmp_path_factory.mktemp("frab") / "content"
+    return import_schedule(FRAB, folder), folder
+
+
+@pytest.fixture(scope="module")
+def c3voc_import(tmp_path_factory) -> tuple[ImportReport, Path]:
+    folder = tmp_path_factory.mktemp("c3voc") / "content"
+    return import_schedule(C3VOC, folder), folder
+
+
+# --- the real samples ---------------------------------------------------------------------
+
+
+def test_frab_sample_loads_and_counts_match_the_export(frab_import):
+    report, folder = frab_import
+    loaded = load_content(folder)  # raises ContentError on any problem
+    assert loaded.warnings == []
+    assert report.title == "31. Chaos Communication Congress"
+    assert report.items == len(frab_events()) - len(skipped_events(report)) == 138
+    assert report.speakers == len(frab_persons()) == len(loaded.content.speakers)
+    assert (report.days, report.rooms) == (4, 4)
+    conference = loaded.content.conference
+    assert conference.rooms == ["Saal 1", "Saal 2", "Saal G", "Saal 6"]
+    assert (conference.date, conference.end_date) == (
+        datetime.date(2014, 12, 27),
+        datetime.date(2014, 12, 30),
+    )
+    assert (conference.language, conference.organiser) == ("en", "31c3")
+
+
+def test_c3voc_sample_loads_and_counts_match_the_export(c3voc_import):
+    report, folder = c3voc_import
+    loaded = load_content(folder)
+    assert loaded.warnings == []
+    assert report.title == "Chaos Communication Camp 2019"
+    assert report.items == len(c3voc_events()) - len(skipped_events(report)) == 205
+    # Every person once: camp2019 merges two systems whose person ids collide, so a
+    # person is an export id together with a name.
+    assert report.speakers == len(c3voc_persons()) == len(loaded.content.speakers)
+    assert "person 71: named both 'Anja' and 'bigalex'; kept as two speakers" in report.skipped
+    assert report.days == 5
+    assert loaded.content.conference.language == "en"  # 146 events in English, 59 in German
+
+
+def test_every_imported_speaker_speaks_and_ids_are_unique(c3voc_import):
+    _, folder = c3voc_import
+    speakers = read_part(folder, "speakers")
+    programme = read_part(folder, "programme")
+    speaking = {speaker_id for item in programme for speaker_id in item.get("speakers", [])}
+    assert {speaker["id"] for speaker in speakers} == speaking
+    assert len({speaker["id"] for speaker in speakers}) == len(speakers)
+    assert len({item["id"] for item in programme}) == len(programme)
+
+
+def test_a_daily_event_keeps_every_day_under_its_own_id(c3voc_import):
+    report, folder = c3voc_import
+    cadus = [
+        item for item in read_part(folder, "programme") if item["title"].startswith("Meet CADUS!")
+    ]
+    assert [item["id"] for item in cadus] == ["vt87dh", "vt87dh-2", "vt87dh-3", "vt87dh-4"]
+    assert [item["day"] for item in cadus] == [f"2019-08-2{n}" for n in (1, 2, 3, 4)]
+    assert len(skipped_lines_of(report, 140)) == 3
+
+
+def test_an_item_around_shorter_items_loses_its_end(c3voc_import):
+    """The "Lightning Talks" slot holds its five-minute talks; both stay in the programme,
+    and the slot has no end so booklet does not see two items in one room at once."""
+    report, folder = c3voc_import
+    slot = item_titled(folder, "Lightning Talks")
+    assert (slot["start"], "end" in slot) == ("12:00", False)
+    assert any("overlaps" in line for line in skipped_lines_of(report, 10380))
+    assert item_titled(folder, "How to talk lightning")["end"] == "12:05"
+
+
+def test_a_talk_after_midnight_belongs_to_the_evening_before(frab_import):
+    """31c3 lists Citizenfour (2014-12-28T00:00) under the day of 2014-12-27."""
+    _, folder = frab_import
+    programme = read_part(folder, "programme")
+    citizenfour = item_titled(folder, "Citizenfour")
+    assert (citizenfour["day"], citizenfour["start"], citizenfour["end"]) == (
+        "2014-12-27",
+        "00:00",
+        "02:15",
+    )
+    assert citizenfour["kind"] == "other"  # frab type "other": a film
+    # It closes the 27th, after the evening's talks, and before the 28th begins.
+    position = programme.index(citizenfour)
+    assert programme[position - 1]["day"] == "2014-12-27"
+    assert programme[position - 1]["start"] >= "23:00"
+    assert programme[position + 1]["day"] == "2014-12-28"
+
+
+def test_frab_persons_one_speaker_per_person_id(frab_import):
+    """Laura Poitras has id 5258 in two events, and a namesake with id 3669."""
+    _, folder = frab_import
+    poitras = [s for s in read_part(folder, "speakers") if s["name"] == "Laura Poitras"]
+    assert len(poitras) == 2
+    talks = {
+        speaker["id"]: [
+            item["title"]
+            for item in read_part(folder, "programme")
+            if speaker["id"] in item.get("speakers", [])
+        ]
+        for speaker in poitras
+    }
+    assert sorted(len(titles) for titles in talks.values()) == [1, 2]
+    assert any("Citizenfour" in titles for titles in talks.values())
+
+
+def test_frab_fields_kind_abstract_language_track(frab_import):
+    _, folder = frab_import
+    keynote = item_titled(folder, "31C3 Keynote")
+    # A lecture titled "Keynote" is a keynote; its description repeats the subtitle.
+    assert keynote["kind"] == "keynote"
+    assert keynote["abstract"] == "*A New Dawn*\n\nThe 31C3 Keynote"
+    assert (keynote["start"], keynote["end"], keynote["room"]) == ("11:30", "12:30", "Saal 1")
+    german = item_titled(folder, "„Wir beteiligen uns aktiv an den Diskussionen“")
+    assert (german["language"], german["track"]) == ("de", "Ethics, Society & Politics")
+    assert german["abstract"].startswith("*Die digitale „Agenda“ der Bundesregierung")
+    assert "\n\nAm 20. August 2014" in german["abstract"]  # the description follows
+    assert item_titled(folder, "Paypals War on Terror")["kind"] == "panel"  # frab "podium"
+
+
+def test_written_files_start_with_modelines_and_quote_times(frab_import):
+    _, folder = frab_import
+    for part in ("conference", "speakers", "programme"):
+        text = (folder / f"{part}.yaml").read_text(encoding="utf-8")
+        assert text.splitlines()[0] == f"# yaml-language-server: $schema=schema/{part}.schema.json"
+        assert (folder / "schema" / f"{part}.schema.json").read_text() == schema_text(part)
+    programme = (folder / "programme.yaml").read_text(encoding="utf-8")
+    assert "  start: '00:00'\n" in programme
+    assert "  start: '09:" not in programme and "  start: 1" not in programme
+    assert "organiser" in (folder / "conference.yaml").read_text().split("title:")[0]
+
+
+def test_a_pdf_can_be_built_from_the_imported_frab_sample(frab_import, tmp_path):
+    _, folder = frab_import
+    result = booklet.build(folder, tmp_path / "out")
+    document = pypdfium2.PdfDocument(result.pdf_path)
+    assert result.page_count == len(document) > 10
+    # pypdf misreads the two-byte font encoding WeasyPrint uses in a booklet this large.
+    cover = " ".join(document[0].get_textpage().get_text_range().split())
+    document.close()
+    assert "31. Chaos Communication Congress" in cover
+
+
+# --- small exports written here -------------------------------------------------------------
+
+
+def test_pretalx_persons_with_name_and_biography(tmp_path):
+    ada = {"id": 1, "code": "ADA1", "name": "Ada Lovelace", "biography": "Wrote *notes*."}
+    namesake = {"code": "ADA2", "name": "Ada Lovelace", "biography": None}
+    report, folder = import_events(
+        tmp_path,
+        [
+            event(10, "Engines", "10:00", persons=[ada]),
+            event(11, "Notes", "11:00", persons=[ada, namesake]),
+        ],
+    )
+    speakers = read_part(folder, "speakers")
+    assert speakers == [
+        {"id": "ada-lovelace", "name": "Ada Lovelace", "bio": "Wrote *notes*."},
+        {"id": "ada-lovelace-2", "name": "Ada Lovelace"},
+    ]
+    programme = items_by_id(folder)
+    assert programme["demo-10"]["speakers"] == ["ada-lovelace"]
+    assert programme["demo-11"]["speakers"] == ["ada-lovelace", "ada-lovelace-2"]
+    assert report.speakers == 2
+    assert (
+        "person ADA2 'Ada Lovelace': id 'ada-lovelace' is another person's; "
+        "written as 'ada-lovelace-2' (merge them if they are one)"
+    ) in report.skipped
+    load_content(folder)
+
+
+def test_c3voc_persons_with_public_name(tmp_path):
+    grace = {"id": 7, "public_name": "Grace Hopper"}
+    _, folder = import_events(
+        tmp_path,
+        [
+            event(1, "Compilers", "10:00", persons=[grace]),
+            event(2, "Nanoseconds", "11:00", persons=[grace, {"id": 8, "public_name": "Kay"}]),
+        ],
+    )
+    assert [s["id"] for s in read_part(folder, "speakers")] == ["grace-hopper", "kay"]
+    assert items_by_id(folder)["demo-2"]["speakers"] == ["grace-hopper", "kay"]
+
+
+def test_end_is_start_plus_duration_and_language_and_track_are_kept(tmp_path):
+    report, folder = import_events(
+        tmp_path,
+        [
+            event(1, "Short", "09:30", "00:45", language="da", track="Open data"),
+            event(2, "Long", "10:15", "01:30"),
+            event(3, "Late", "23:30", "01:00"),
+            event(4, "Nightly", "01:00", "02:00"),
+        ],
+    )
+    programme = items_by_id(folder)
+    assert (programme["demo-1"]["start"], programme["demo-1"]["end"]) == ("09:30", "10:15")
+    assert (programme["demo-1"]["language"], programme["demo-1"]["track"]) == ("da", "Open data")
+    assert (programme["demo-2"]["start"], programme["demo-2"]["end"]) == ("10:15", "11:45")
+    # 23:30 + 01:00 would end at 00:30, before its start: no end is written.
+    assert programme["demo-3"]["start"] == "23:30" and "end" not in programme["demo-3"]
+    assert skipped_lines_of(report, 3) == [
+        "event 3 'Late': runs past midnight (23:30 + 01:00); end left out"
+    ]
+    # 01:00 is before the day's 09:00 start: the night after, listed last.
+    assert (programme["demo-4"]["day"], programme["demo-4"]["end"]) == ("2031-05-13", "03:00")
+    assert list(programme) == ["demo-1", "demo-2", "demo-3", "demo-4"]
+    assert read_part(folder, "conference")["language"] == "en"  # three of the four
+    load_content(folder)
+
+
+@pytest.mark.parametrize(
+    ("export_type", "title", "kind"),
+    [
+        ("lecture", "A talk", "talk"),
+        ("Lightning Talk", "A talk", "talk"),
+        ("Short Talk", "A talk", "talk"),
+        ("Workshop", "Hands on", "workshop"),
+        ("keynote", "Opening", "keynote"),
+        ("lecture", "Opening Keynote", "keynote"),
+        ("panel", "Discussion", "panel"),
+        ("djset", "Beats", "other"),
+        ("Entertainment (120)", "Show", "other"),
+        ("Talk (30 min)", "Bracketed", "talk"),
+        ("concert", "Keynote Band", "other"),
+        ("", "Untyped", "talk"),
+    ],
+)
+def test_kinds(tmp_path, export_type, title, kind):
+    _, folder = import_events(tmp_path, [event(1, title, type=export_type)])
+    assert items_by_id(folder)["demo-1"]["kind"] == kind
+
+
+def test_abstract_joins_subtitle_abstract_and_description(tmp_path):
+    _, folder = import_events(
+        tmp_path,
+        [
+            event(1, "Both", subtitle="A *bold* claim", abstract="Short.", description="Long.\r\n"),
+            event(2, "Same", "11:00", abstract="Once.", description="Once."),
+            event(3, "None", "12:00"),
+        ],
+    )
+    programme = items_by_id(folder)
+    assert programme["demo-1"]["abstract"] == "*A \\*bold\\* claim*\n\nShort.\n\nLong."
+    assert programme["demo-2"]["abstract"] == "Once."
+    assert "abstract" not in programme["demo-3"]
+
+
+def test_a_broken_export_imports_the_rest_and_reports_each_event(tmp_path):
+    events = [
+        event(1, "Fine", "10:00"),
+        event(2, "", "11:00"),  # no title
+        event(3, "Bad start", "25:99", date=""),  # no usable start at all
+        event(4, "Bad start, good date", "25:99", date="2031-05-13T14:00:00+02:00"),
+        event(5, "Bad duration", "15:00", "xx"),
+        event(6, "Fine too", "16:00", language="English"),
+        "not an event",
+    ]
+    report, folder = import_events(tmp_path, events)
+    assert report.items == 4
+    assert skipped_lines_of(report, 2) == ["event 2: no title; skipped"]
+    assert skipped_lines_of(report, 3) == [
+        "event 3 'Bad start': start '25:99' is not HH:MM; skipped"
+    ]
+    assert skipped_lines_of(report, 4) == [
+        "event 4 'Bad start, good date': start '25:99' is not HH:MM; used 14:00 from its date"
+    ]
+    assert skipped_lines_of(report, 5) == [
+        "event 5 'Bad duration': duration 'xx' is not HH:MM; end left out"
+    ]
+    assert skipped_lines_of(report, 6) == [
+        "event 6 'Fine too': language 'English' is not a two-letter code; left out"
+    ]
+    assert "day 2031-05-13, room Aula: entry 7 is not an event; skipped" in report.skipped
+    programme = items_by_id(folder)
+    assert list(programme) == ["demo-1", "demo-4", "demo-5", "demo-6"]
+    assert programme["demo-4"]["start"] == "14:00"
+    assert programme["demo-5"]["start"] == "15:00" and "end" not in programme["demo-5"]
+    load_content(folder)
+
+
+def test_an_event_in_a_day_without_date_takes_its_own_date(tmp_path):
+    """Before 06:00 (the day's start unknown) an event belongs to the date before."""
+    path = write_json_schedule(
+        tmp_path / "schedule.json",
+        [
+            event(1, "Evening", "21:00", date="2031-05-13T21:00:00+02:00"),
+            event(2, "Night", "01:00", date="2031-05-14T01:00:00+02:00"),
+            event(3, "Morning", "09:00", date="2031-05-14T09:00:00+02:00"),
+        ],
+    )
+    data = json.loads(path.read_text())
+    day = data["schedule"]["conference"]["days"][0]
+    del day["date"], day["day_start"]
+    path.write_text(json.dumps(data))
+    import_schedule(path, tmp_path / "content")
+    days = {item["title"]: item["day"] for item in read_part(tmp_path / "content", "programme")}
+    assert days == {"Evening": "2031-05-13", "Night": "2031-05-13", "Morning": "2031-05-14"}
+
+
+# --- files that are not schedules, folders that are not empty -------------------------------
+
+
+def test_malformed_json_names_the_file_line_and_column(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"schedule": {\n  "conference": {,}\n}}')
+    with pytest.raises(BookletError, match=r"broken\.json:2:18: not valid JSON"):
+        import_schedule(path, tmp_path / "content")
+    assert not (tmp_path / "content").exists()
+
+
+def test_malformed_xml_names_the_file(tmp_path):
+    path = tmp_path / "broken.xml"
+    path.write_text("<schedule><day></schedule>")
+    with pytest.raises(BookletError, match=r"broken\.xml:1:\d+: not valid XML"):
+        import_schedule(path, tmp_path / "content")
+
+
+@pytest.mark.parametrize(
+    ("filename", "text"),
+    [
+        ("notes.txt", "Just some notes."),
+        ("other.json", '{"conference": {"title": "No schedule key"}}'),
+        ("other.xml", "<html><body>Not a schedule</body></html>"),
+        ("empty.json", ""),
+    ],
+)
+def test_a_file_that_is_not_a_schedule_is_refused(tmp_path, filename, text):
+    path = tmp_path / filename
+    path.write_text(text)
+    with pytest.raises(BookletError, match=filename.replace(".", r"\.")):
+        import_schedule(path, tmp_path / "content")
+
+
+def test_a_missing_file_is_a_booklet_error(tmp_path):
+    with pytest.raises(BookletError, match=r"nothing\.json: cannot read"):
+        import_schedule(tmp_path / "nothing.json", tmp_path / "content")
+
+
+def test_an_export_with_no_usable_event_is_refused(tmp_path):
+    path = write_json_schedule(tmp_path / "schedule.json", [event(1, "")])
+    with pytest.raises(BookletError, match="no event could be imported\n  event 1: no title"):
+        import_schedule(path, tmp_path / "content")
+
+
+def test_refuses_to_overwrite_existing_content(tmp_path):
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "conference.yaml").write_text("title: Mine\n")
+    with pytest.raises(BookletError, match=r"conference\.yaml exists already"):
+        import_schedule(FRAB, folder)
+    assert (folder / "conference.yaml").read_text() == "title: Mine\n"
+    assert not (folder / "programme.yaml").exists()
