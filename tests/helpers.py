@@ -37,7 +37,9 @@ def write_content(folder: Path, conference: dict, speakers: list, programme: lis
 
 def page_text(page: pypdf.PageObject) -> str:
     """The page's text as one line: hyphenation at line ends undone, spaces folded."""
-    text = page.extract_text()
+    # pypdf 7 reads some of WeasyPrint's two-byte font encodings as UTF-16, a NUL before
+    # every letter (poppler and pdfium read the same page right).
+    text = page.extract_text().replace("\x00", "")
     text = re.sub(r"[\u2010\u00ad-]\n", "", text)  # WeasyPrint's hyphen + line break
     return re.sub(r"\s+", " ", text).strip()
 
