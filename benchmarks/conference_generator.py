@@ -14,16 +14,80 @@ from pathlib import Path
 
 import yaml
 
-WORDS = (
-    "offentlig innovation ledelse styring samarbejde kommune region borger data værdi effekt "
-    "udvikling forskning sundhed mobilitet partnerskab erfaring løsning privat viden teknologi "
-    "velfærd digitalisering kvalitet effektivitet organisation medarbejder politik strategi"
-).split()
-FIRST = "Anne Bo Carl Dorte Erik Frida Gorm Hanne Ib Jette Karl Lise Mads Nina Ole Pia".split()
-LAST = (
-    "Andersen Bach Christensen Dahl Eriksen Frandsen Gram Holm Iversen Jensen Kjær Lund "
-    "Madsen Nielsen Olsen Petersen Rasmussen Sørensen Thomsen Ørsted Aagaard Æbelø Winther"
-).split()
+WORDS = [
+    "offentlig",
+    "innovation",
+    "ledelse",
+    "styring",
+    "samarbejde",
+    "kommune",
+    "region",
+    "borger",
+    "data",
+    "værdi",
+    "effekt",
+    "udvikling",
+    "forskning",
+    "sundhed",
+    "mobilitet",
+    "partnerskab",
+    "erfaring",
+    "løsning",
+    "privat",
+    "viden",
+    "teknologi",
+    "velfærd",
+    "digitalisering",
+    "kvalitet",
+    "effektivitet",
+    "organisation",
+    "medarbejder",
+    "politik",
+    "strategi",
+]
+FIRST = [
+    "Anne",
+    "Bo",
+    "Carl",
+    "Dorte",
+    "Erik",
+    "Frida",
+    "Gorm",
+    "Hanne",
+    "Ib",
+    "Jette",
+    "Karl",
+    "Lise",
+    "Mads",
+    "Nina",
+    "Ole",
+    "Pia",
+]
+LAST = [
+    "Andersen",
+    "Bach",
+    "Christensen",
+    "Dahl",
+    "Eriksen",
+    "Frandsen",
+    "Gram",
+    "Holm",
+    "Iversen",
+    "Jensen",
+    "Kjær",
+    "Lund",
+    "Madsen",
+    "Nielsen",
+    "Olsen",
+    "Petersen",
+    "Rasmussen",
+    "Sørensen",
+    "Thomsen",
+    "Ørsted",
+    "Aagaard",
+    "Æbelø",
+    "Winther",
+]
 ROOMS = ["Festsalen", "Sal A", "Sal B", "Mødelokale 1"]
 SLOTS = ["9:00", "9:45", "10:30", "11:15", "13:00", "13:45", "14:30", "15:15", "16:00"]
 

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,13 +51,17 @@ def build(
     *,
     styles_folder: str | Path | None = None,
     strict: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Validate the content and write `<output>/<slug>.pdf`.
 
     Raises BookletError (or its ContentError) for anything the user can fix; with
     `strict`, warnings count as problems too. The previous PDF at the target path is
-    left untouched whenever the build fails.
+    left untouched whenever the build fails. `progress`, if given, is told the stage
+    ("checking", "layout: page 12", "writing: 486 pages") as the build goes.
     """
+    if progress:
+        progress("checking")
     loaded = check(content_folder, styles_folder=styles_folder)
     if strict and loaded.warnings:
         raise ContentError(_as_errors(loaded.warnings))
@@ -69,6 +74,7 @@ def build(
         base_folder=loaded.folder.resolve(),
         allowed_folders=[loaded.folder, styles],
         identifier=_identifier(loaded),
+        progress=progress,
     )
     render_warnings = [
         Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings

@@ -37,6 +37,7 @@ ContentArgument = Annotated[
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Treat warnings as problems (for CI).")
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, only problems.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback with every problem.")]
 
 
@@ -62,20 +63,27 @@ def build(
         "output"
     ),
     strict: StrictOption = False,
+    quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Check the content and build the booklet PDF.
 
     Example: booklet build content -o output
     """
-    result = _run(
-        lambda: build_booklet(content, output, strict=strict),
-        debug,
-        after_problems="; no PDF written, the previous one is unchanged",
-    )
+    progress = None if quiet else Progress()
+    try:
+        result = _run(
+            lambda: build_booklet(content, output, strict=strict, progress=progress),
+            debug,
+            after_problems="; no PDF written, the previous one is unchanged",
+        )
+    finally:
+        if progress:
+            progress.done()
     for warning in result.warnings:
         typer.echo(warning, err=True)
-    typer.echo(f"{_count(result.page_count, 'page')}", err=True)
+    if not quiet:
+        typer.echo(f"{_count(result.page_count, 'page')}", err=True)
     typer.echo(display_path(result.pdf_path))
 
 
@@ -160,6 +168,31 @@ def _run(action: Callable[[], T], debug: bool, after_problems: str = "") -> T:
             traceback.print_exc()
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+
+
+class Progress:
+    """Shows how far a build is, on stderr. On a terminal one line is rewritten in place;
+    in a log (CI, a pipe) each stage is one line, not one per page."""
+
+    def __init__(self) -> None:
+        self.on_terminal = sys.stderr.isatty()
+        self.stage = ""
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        stage = message.split(":")[0]
+        if self.on_terminal:
+            sys.stderr.write(f"\r\x1b[K{message}")
+            sys.stderr.flush()
+            self.shown = True
+        elif stage != self.stage:
+            sys.stderr.write(f"{message}\n")
+        self.stage = stage
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 def _count(number: int, noun: str) -> str:

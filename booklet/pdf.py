@@ -75,6 +75,36 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
+class _Pages(logging.Handler):
+    """Turns WeasyPrint's progress log ('Step 5 - Creating layout - Page 12') into
+    progress reports for a long build."""
+
+    def __init__(self, report: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Step 5 - Creating layout - Page") and record.args:
+            self.report(f"layout: page {record.args[0]}")
+
+
+@contextmanager
+def _progress_reported(report: Callable[[str], None] | None) -> Iterator[None]:
+    if report is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _Pages(report)
+    level = logger.level
+    logger.setLevel(logging.INFO)  # setLevel, not .level: the logger caches its answer
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 @contextmanager
 def _weasyprint_messages() -> Iterator[list[str]]:
     logger = logging.getLogger("weasyprint")
@@ -96,6 +126,7 @@ def render_pdf(
     base_folder: Path,
     allowed_folders: list[Path],
     identifier: bytes,
+    progress: Callable[[str], None] | None = None,
 ) -> RenderedBooklet:
     """Lay out `html_for(None)`; if `needs_literal_numbers`, lay out `html_for(page_of)`
     until the page numbers are stable. Then write the PDF."""
@@ -107,7 +138,7 @@ def render_pdf(
             string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher
         ).render(stylesheets=css, font_config=font_config)
 
-    with _weasyprint_messages() as messages:
+    with _weasyprint_messages() as messages, _progress_reported(progress):
         css = [
             weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
             for sheet in stylesheets
@@ -126,6 +157,8 @@ def render_pdf(
                     f"page numbers did not settle after {MAX_LAYOUTS} layouts; "
                     "a contents or index entry keeps moving a page"
                 )
+        if progress:
+            progress(f"writing: {len(document.pages)} pages")
         with _font_timestamps_fixed():
             pdf = document.write_pdf(pdf_identifier=identifier)
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))

@@ -151,3 +151,34 @@ def test_days_head_their_part_of_the_programme_and_tracks_are_named(tmp_path):
     assert "Hall" in text and "Data" in text
     closing = page_text(reader.pages[section_page(reader, "Closing") - 1])
     assert "Wednesday, May 14, 2031 · 9:00 · Hall".casefold() in closing.casefold()
+
+
+GERMAN = (
+    "Die Donaudampfschifffahrtsgesellschaft und die Bundesausbildungsförderungsgesetze "
+    "verlangen Rechtsschutzversicherungsgesellschaften, Verkehrsinfrastrukturfinanzierung "
+    "und Nahrungsmittelunverträglichkeiten. Arbeitsunfähigkeitsbescheinigungen, "
+    "Kraftfahrzeughaftpflichtversicherungen und Grundstücksverkehrsgenehmigungen "
+    "überfordern Datenschutzbeauftragte und Geschwindigkeitsbegrenzungen."
+)
+
+
+def test_an_abstract_is_hyphenated_in_its_own_language(tmp_path):
+    import re
+
+    import pyphen
+
+    conference = {"title": "Languages", "organiser": "Org", "language": "en"}
+    speakers = [{"id": "k", "name": "Karl Kraus"}]
+    programme = [
+        {"id": "de", "title": "Deutsch", "speakers": ["k"], "abstract": GERMAN, "language": "de"}
+    ]
+    result = booklet.build(write_content(tmp_path / "c", conference, speakers, programme), tmp_path)
+    reader = pypdf.PdfReader(result.pdf_path)
+    raw = reader.pages[section_page(reader, "Deutsch") - 1].extract_text()
+    breaks = re.findall(r"(\w+)\u2010\n(\w+)", raw)
+    assert len(breaks) >= 3, raw
+    german, english = pyphen.Pyphen(lang="de_DE"), pyphen.Pyphen(lang="en_US")
+    for head, tail in breaks:
+        assert len(head) in german.positions(head + tail), (head, tail)
+    # At least one break that English rules would not allow: the language was German.
+    assert any(len(head) not in english.positions(head + tail) for head, tail in breaks)

@@ -153,3 +153,24 @@ def test_import_writes_content_that_builds(tmp_path):
     assert run("check", str(tmp_path / "content")).returncode == 0
     again = run("import", str(schedule), "-o", str(tmp_path / "content"))
     assert again.returncode == 1 and "Traceback" not in again.stderr
+
+
+def test_progress_in_a_log_is_one_line_per_stage_and_quiet_silences_it(tmp_path):
+    result = run("build", str(SEED), "-o", str(tmp_path))
+    lines = result.stderr.splitlines()
+    assert lines[0] == "checking"
+    assert lines[1] == "layout: page 1"  # a log gets the stage, not every page
+    assert sum(1 for line in lines if line.startswith("layout")) == 1
+    assert any(line.startswith("writing: ") for line in lines)
+    quiet = run("build", str(SEED), "-o", str(tmp_path), "--quiet")
+    assert quiet.returncode == 0
+    assert quiet.stderr == ""
+    assert quiet.stdout.strip().endswith(".pdf")
+
+
+def test_progress_reports_every_page_to_the_api(tmp_path):
+    messages: list[str] = []
+    result = booklet.build(SEED, tmp_path, progress=messages.append)
+    pages = {m for m in messages if m.startswith("layout: page ")}
+    assert {f"layout: page {n}" for n in range(1, result.page_count + 1)} <= pages
+    assert messages[0] == "checking" and messages[-1] == f"writing: {result.page_count} pages"
