@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -67,6 +68,8 @@ def build(
         raise ContentError(_as_errors(loaded.warnings))
     styles = _styles(styles_folder)
     created = _creation_date()
+    target = Path(output_folder) / f"{output_name(loaded)}.pdf"
+    pages_file = target.with_name(f".{target.stem}.pages.json")
     rendered = render_pdf(
         lambda page_of: render_html(loaded, page_of, created=created),
         lambda page_of: needs_literal_numbers(loaded, page_of),
@@ -75,16 +78,30 @@ def build(
         allowed_folders=[loaded.folder, styles],
         identifier=_identifier(loaded),
         progress=progress,
+        guess=_last_pages(pages_file),
     )
     render_warnings = [
         Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
     ]
     if strict and render_warnings:
         raise ContentError(_as_errors(render_warnings))
-    target = Path(output_folder) / f"{output_name(loaded)}.pdf"
     write_atomically(target, rendered.pdf)
+    write_atomically(pages_file, json.dumps(rendered.page_of, sort_keys=True).encode())
     warnings = [str(problem) for problem in loaded.warnings + render_warnings]
     return BuildResult(target, rendered.page_count, rendered.page_of, warnings)
+
+
+def _last_pages(pages_file: Path) -> dict[str, int] | None:
+    """Where every anchor landed in the last build: a good guess for this one, which
+    saves a layout when it is right (the layout checks it, so a wrong guess costs only
+    time)."""
+    try:
+        page_of = json.loads(pages_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(page_of, dict) and all(isinstance(v, int) for v in page_of.values()):
+        return page_of
+    return None
 
 
 def _styles(styles_folder: str | Path | None) -> Path:

@@ -228,7 +228,7 @@ class BookletView:
 
     def page(self, anchor: str) -> int | None:
         """The literal page number, or None to let CSS target-counter() fill it in."""
-        return None if self.page_of is None else self.page_of[anchor]
+        return None if self.page_of is None else self.page_of.get(anchor)
 
 
 def booklet_view(
@@ -252,7 +252,7 @@ def booklet_view(
     if page_of is not None:
         for talk in talks:
             if talk.item.has_abstract_page:
-                talk.page = page_of[talk.anchor]
+                talk.page = page_of.get(talk.anchor)  # None: a new talk, counted by CSS
 
     entries = {
         speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers

@@ -127,9 +127,14 @@ def render_pdf(
     allowed_folders: list[Path],
     identifier: bytes,
     progress: Callable[[str], None] | None = None,
+    guess: dict[str, int] | None = None,
 ) -> RenderedBooklet:
-    """Lay out `html_for(None)`; if `needs_literal_numbers`, lay out `html_for(page_of)`
-    until the page numbers are stable. Then write the PDF."""
+    """Lay out the booklet until its page numbers are right, then write the PDF.
+
+    With a `guess` (the pages of the last build), the first layout prints those numbers;
+    when every anchor lands where guessed, that one layout is all it takes. Without one,
+    the first layout counts with target-counter(), and literal numbers follow only when
+    `needs_literal_numbers`. Either way, layouts repeat until nothing moves."""
     fetcher = LocalOnlyFetcher(allowed_folders)
     font_config = FontConfiguration()
 
@@ -143,9 +148,9 @@ def render_pdf(
             weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
             for sheet in stylesheets
         ]
-        document = layout(html_for(None))
+        document = layout(html_for(guess))
         page_of = anchors_by_page(document)
-        if needs_literal_numbers(page_of):
+        if page_of != guess and (guess is not None or needs_literal_numbers(page_of)):
             for _ in range(MAX_LAYOUTS):
                 document = layout(html_for(page_of))
                 found = anchors_by_page(document)

@@ -53,7 +53,11 @@ def test_bad_content_exits_1_with_located_messages_and_keeps_the_last_good_pdf(t
     assert "no PDF written" in result.stderr
     assert result.stdout == ""
     assert pdf.read_bytes() == good
-    assert sorted(p.name for p in output.iterdir()) == [pdf.name]  # no temporary left behind
+    # No temporary left behind: the PDF and the page numbers of the last good build.
+    assert sorted(p.name for p in output.iterdir()) == [
+        ".turbo-paa-offentlig-innovation.pages.json",
+        pdf.name,
+    ]
 
 
 def test_missing_content_folder(tmp_path):

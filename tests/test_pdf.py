@@ -218,3 +218,29 @@ def test_source_date_epoch_sets_the_dates(tmp_path, monkeypatch):
     assert booklet.build(SEED, tmp_path / "again").pdf_path.read_bytes() == (
         result.pdf_path.read_bytes()
     )
+
+
+def test_a_rebuild_starts_from_the_last_page_numbers_and_lays_out_once(tmp_path):
+    messages: list[str] = []
+    first = booklet.build(SEED, tmp_path)
+    again = booklet.build(SEED, tmp_path, progress=messages.append)
+    assert again.pdf_path.read_bytes() == first.pdf_path.read_bytes()
+    # One layout: each page is laid out once (a second layout would start at page 1 again).
+    layout = [m for m in messages if m.startswith("layout: page ")]
+    assert layout.count("layout: page 1") == 1
+
+
+def test_a_wrong_guess_of_the_pages_costs_a_layout_not_a_wrong_number(tmp_path):
+    first = booklet.build(SEED, tmp_path)
+    pages_file = tmp_path / f".{first.pdf_path.stem}.pages.json"
+    import json
+
+    wrong = {anchor: page + 1 for anchor, page in json.loads(pages_file.read_text()).items()}
+    wrong["talk-removed-long-ago"] = 3
+    pages_file.write_text(json.dumps(wrong))
+    again = booklet.build(SEED, tmp_path)
+    assert again.page_of == first.page_of
+    reader = pypdf.PdfReader(again.pdf_path)
+    for page_index in range(len(reader.pages)):
+        for reference in page_references(reader, page_index):
+            assert reference.printed == reference.target_page_number, reference

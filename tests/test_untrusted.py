@@ -176,5 +176,5 @@ def test_a_build_killed_while_writing_leaves_the_last_good_pdf(tmp_path):
     assert good.read_bytes() == before
     # The next build clears what the killed one left behind.
     booklet.build(content, output)
-    assert sorted(p.name for p in output.iterdir()) == [good.name]
+    assert sorted(p.name for p in output.iterdir()) == [f".{good.stem}.pages.json", good.name]
     assert os.access(good, os.R_OK)
