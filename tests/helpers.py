@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content"
 DATA = Path(__file__).resolve().parent / "data"
+
+# The synthetic conferences of the benchmarks serve the tests of large booklets too.
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from conference_generator import ROOMS, WORDS, generate  # noqa: E402
+
+__all__ = ["ROOMS", "WORDS", "generate"]  # re-exported for the tests
 
 
 def copy_content(source: Path, target: Path) -> Path:

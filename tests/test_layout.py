@@ -8,6 +8,7 @@ import random
 import pypdf
 import pytest
 from helpers import (
+    WORDS,
     bookmarks,
     overlapping_lines,
     page_references,
@@ -17,29 +18,6 @@ from helpers import (
 )
 
 import booklet
-
-WORDS = [
-    "innovation",
-    "ledelse",
-    "styring",
-    "samarbejde",
-    "kommune",
-    "region",
-    "borger",
-    "data",
-    "værdi",
-    "effekt",
-    "udvikling",
-    "forskning",
-    "sundhed",
-    "mobilitet",
-    "partnerskab",
-    "erfaring",
-    "løsning",
-    "offentlig",
-    "privat",
-    "viden",
-]
 
 
 @pytest.fixture(scope="module")

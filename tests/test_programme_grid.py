@@ -3,14 +3,13 @@ pages when the rooms do not fit side by side, and abstracts in the order of the 
 
 from __future__ import annotations
 
-import sys
-
 import pypdf
 import pytest
 import yaml
 from helpers import (
-    ROOT,
+    ROOMS,
     bookmarks,
+    generate,
     overlapping_lines,
     page_references,
     page_text,
@@ -18,9 +17,6 @@ from helpers import (
 )
 
 import booklet
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from conference_generator import ROOMS, generate  # noqa: E402
 
 
 @pytest.fixture(scope="module")
