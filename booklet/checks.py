@@ -66,7 +66,7 @@ def check_content(
                 (*where, "session"),
                 f"no session with id '{item.session}'{did_you_mean(item.session, sessions)}",
             )
-        if item.start and item.end and minutes(item.end) <= minutes(item.start):
+        if item.start and item.end and span(item.start, item.end) is None:
             checker.report((*where, "end"), f"ends before it starts ({item.start})")
     _check_overlaps(programme, checker)
     return checker.problems
@@ -103,22 +103,23 @@ def _first_of_each_id(part: str, entries: list, checker: Checker) -> dict[str, i
 
 def _check_overlaps(programme: list[tuple[int, ProgrammeItem]], checker: Checker) -> None:
     """Two items in one room on one day may not share a minute."""
-    placed: list[tuple[int, ProgrammeItem]] = []
+    placed: list[tuple[int, ProgrammeItem, tuple[int, int]]] = []
     for index, item in programme:
-        if not (item.room and item.start and item.end) or minutes(item.end) <= minutes(item.start):
+        times = span(item.start, item.end) if item.start and item.end else None
+        if not (item.room and times):
             continue
-        for other_index, other in placed:
-            if (other.room, other.day) == (item.room, item.day) and _overlap(item, other):
+        for other_index, other, other_times in placed:
+            if (other.room, other.day) == (item.room, item.day) and _overlap(times, other_times):
                 checker.report(
                     ("programme", index, "start"),
                     f"overlaps programme[{other_index}] '{other.title}' in {item.room} "
                     f"({other.start}–{other.end})",
                 )
-        placed.append((index, item))
+        placed.append((index, item, times))
 
 
-def _overlap(a: ProgrammeItem, b: ProgrammeItem) -> bool:
-    return minutes(a.start) < minutes(b.end) and minutes(b.start) < minutes(a.end)
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _check_image(value: str, path: FieldPath, checker: Checker) -> None:
@@ -161,9 +162,35 @@ def _image_problem(file: Path) -> str | None:
     return None
 
 
+# A programme day runs into the night: a talk at 01:00 follows the 23:00 one on the same
+# day, and a film from 23:30 to 01:00 ends after it starts.
+NIGHT_ENDS = 6 * 60
+DAY = 24 * 60
+MAX_NIGHT_CROSSING = 12 * 60
+
+
 def minutes(clock: str) -> int:
+    """Minutes after midnight: '9:30' and '9.30' -> 570."""
     hours, minutes_part = clock.replace(".", ":").split(":")
     return int(hours) * 60 + int(minutes_part)
+
+
+def day_minutes(clock: str) -> int:
+    """Minutes into the programme day, for ordering: 01:00 -> 1500, the night after it."""
+    value = minutes(clock)
+    return value + DAY if value < NIGHT_ENDS else value
+
+
+def span(start: str, end: str) -> tuple[int, int] | None:
+    """(start, end) in minutes into the programme day, or None when the end comes before
+    the start. An end earlier on the clock than the start is past midnight, if that makes
+    the item last less than half a day (23:30–1:15); otherwise (9:00–8:00) a mistake."""
+    duration = (minutes(end) - minutes(start)) % DAY
+    crosses_midnight = minutes(end) < minutes(start)
+    if duration == 0 or (crosses_midnight and duration > MAX_NIGHT_CROSSING):
+        return None
+    begin = day_minutes(start)
+    return begin, begin + duration
 
 
 def close_matches(word: str, choices) -> list[str]:

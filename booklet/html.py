@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import labels
-from .checks import minutes
+from .checks import day_minutes
 from .collation import sort_key
 from .load import LoadedContent
 from .model import ProgrammeItem, Speaker
@@ -245,7 +245,7 @@ def booklet_view(
     talks.sort(
         key=lambda talk: (
             talk.item.day or datetime.date.min,
-            minutes(talk.item.start) if talk.item.start else -1,
+            day_minutes(talk.item.start) if talk.item.start else -1,
             rooms.index(talk.item.room) if talk.item.room else -1,
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,26 +110,38 @@ def page_references(reader: pypdf.PdfReader, page_index: int) -> list[Reference]
     page = reader.pages[page_index]
     document = _pdfium_document(reader, pypdfium2)
     text = document[page_index].get_textpage()
-    references = []
+    # One link is one annotation per line it covers, in order: a link is the run of
+    # annotations to one destination, and its page number is at the end of its last line.
+    links: list[tuple[str, list[float]]] = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
         destination = annotation.get("/Dest")
         if annotation.get("/Subtype") != "/Link" or destination is None:
             continue
-        left, bottom, right, top = (float(v) for v in annotation["/Rect"])
-        left, right = sorted((left, right))
-        bottom, top = sorted((bottom, top))
-        # A page reference ends its link: "Title . . . . 7", or just "7" in the index.
+        rect = [float(v) for v in annotation["/Rect"]]
+        if links and links[-1][0] == str(destination) and _same_link(links[-1][1], rect):
+            links[-1] = (str(destination), rect)
+        else:
+            links.append((str(destination), rect))
+    references = []
+    for destination, rect in links:
+        left, right = sorted((rect[0], rect[2]))
+        bottom, top = sorted((rect[1], rect[3]))
         words = text.get_text_bounded(left, bottom, right, top).replace(",", " ").split()
         if not words or not words[-1].isdigit():
-            continue  # the first line of a wrapped title, with no number yet
+            continue
         reference = Reference(
-            page_index + 1, round(top), str(destination), int(words[-1]), targets[str(destination)]
+            page_index + 1, round(top), destination, int(words[-1]), targets[destination]
         )
         if reference not in references:
             references.append(reference)
     text.close()
     return references
+
+
+def _same_link(previous: list[float], rect: list[float]) -> bool:
+    """The next line of the same link starts at or below where the previous one did."""
+    return min(rect[1], rect[3]) <= max(previous[1], previous[3]) + 0.5
 
 
 _pdfium_documents: dict[int, object] = {}
@@ -139,6 +152,17 @@ def _pdfium_document(reader: pypdf.PdfReader, pypdfium2):
         reader.stream.seek(0)
         _pdfium_documents[id(reader)] = pypdfium2.PdfDocument(reader.stream.read())
     return _pdfium_documents[id(reader)]
+
+
+def words_on_page(page: pypdf.PageObject) -> str:
+    """The page's text without any spaces, read by pdfium: for comparing titles whatever
+    the ligatures (pypdf reads "ﬀ" as garbage in some encodings) and letter-spacing."""
+    import pypdfium2
+
+    textpage = _pdfium_document(page.pdf, pypdfium2)[page.page_number].get_textpage()
+    text = textpage.get_text_range()
+    textpage.close()
+    return re.sub(r"[\s\u2010\u00ad-]+", "", text)
 
 
 def find_pages(reader: pypdf.PdfReader, needle: str) -> list[int]:
@@ -185,6 +209,8 @@ def overlapping_lines(pdf_path: Path) -> list[tuple[int, str, str]]:
             left, bottom, right, top = text.get_charbox(index)
             if right - left <= 0 or top - bottom <= 0:
                 continue
+            if unicodedata.category(text.get_text_range(index, 1) or " ") == "So":
+                continue  # ♥ ✔: a fallback font's symbol, taller than the line (warned of)
             box = lines.setdefault(loose_top, [left, bottom, right, top, ""])
             box[0], box[1] = min(box[0], left), min(box[1], bottom)
             box[2], box[3] = max(box[2], right), max(box[3], top)

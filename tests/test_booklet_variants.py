@@ -182,3 +182,32 @@ def test_an_abstract_is_hyphenated_in_its_own_language(tmp_path):
         assert len(head) in german.positions(head + tail), (head, tail)
     # At least one break that English rules would not allow: the language was German.
     assert any(len(head) not in english.positions(head + tail) for head, tail in breaks)
+
+
+def test_a_night_belongs_to_the_day_before_and_may_run_past_midnight(tmp_path):
+    conference = {"title": "Late", "organiser": "Org", "language": "en", "rooms": ["Hall", "Club"]}
+    speakers = [{"id": "a", "name": "Ann Archer"}]
+    programme = [
+        {"title": "Film", "day": "2031-05-13", "start": "23:30", "end": "1:15", "room": "Hall",
+         "speakers": ["a"]},
+        {"title": "Morning", "day": "2031-05-13", "start": "9:00", "end": "9:45", "room": "Hall",
+         "speakers": ["a"]},
+        {"title": "Night set", "day": "2031-05-13", "start": "0:30", "end": "2:00", "room": "Club",
+         "speakers": ["a"]},
+        {"title": "Clash", "day": "2031-05-13", "start": "1:00", "end": "1:30", "room": "Hall",
+         "speakers": ["a"]},
+    ]  # fmt: skip
+    folder = write_content(tmp_path / "c", conference, speakers, programme)
+    with pytest.raises(booklet.ContentError) as caught:
+        booklet.build(folder, tmp_path / "out")
+    # 23:30–1:15 is no mistake; a talk at 1:00 in the same hall during the film is.
+    assert [p.message for p in caught.value.problems] == [
+        "overlaps programme[0] 'Film' in Hall (23:30–1:15)"
+    ]
+    programme.pop()
+    result = booklet.build(
+        write_content(tmp_path / "c2", conference, speakers, programme), tmp_path
+    )
+    reader = pypdf.PdfReader(result.pdf_path)
+    talks = [title for title, _ in bookmarks(reader) if title in {"Film", "Morning", "Night set"}]
+    assert talks == ["Morning", "Film", "Night set"]
