@@ -95,6 +95,19 @@ class ContentsEntry:
     page: int | None
 
 
+@dataclass(frozen=True)
+class Part:
+    """A piece of the booklet laid out as a document of its own, so that pieces can be
+    laid out side by side (parts.py): the front matter, some days of abstracts, or the
+    indexes. Page numbers and running heads are set for where it will stand."""
+
+    kind: str  # "front", "abstracts", "back" or "furniture"
+    days: tuple[int, ...] = ()  # for "abstracts": indexes into BookletView.abstract_days
+    opens_abstracts: bool = False  # for "abstracts": carries the section's heading
+    first_page: int = 1
+    furniture: tuple[tuple[str, str], ...] = ()  # for "furniture": (kind, head) per page
+
+
 @dataclass
 class BookletView:
     """Everything the templates need, already ordered and numbered."""
@@ -104,6 +117,7 @@ class BookletView:
     talks: list[Talk]
     speaker_index: list[IndexEntry]
     created: str | None = None  # ISO date for the PDF metadata, only when asked for
+    part: Part | None = None  # None: the whole booklet in one document
 
     @property
     def conference(self):
@@ -193,6 +207,16 @@ class BookletView:
 
     def day_label(self, day: datetime.date) -> str:
         return labels.format_day(day, self.language)
+
+    @property
+    def abstract_days(self) -> list[tuple[int, datetime.date | None, list[Talk]]]:
+        """The abstracts cut where the day changes: (index, day, talks)."""
+        days: list[tuple[int, datetime.date | None, list[Talk]]] = []
+        for talk in self.abstract_talks:
+            if not days or talk.item.day != days[-1][1]:
+                days.append((len(days), talk.item.day, []))
+            days[-1][2].append(talk)
+        return days
 
     @property
     def has_times(self) -> bool:
@@ -312,8 +336,14 @@ def needs_literal_numbers(loaded: LoadedContent, page_of: dict[str, int]) -> boo
 
 
 def render_html(
-    loaded: LoadedContent, page_of: dict[str, int] | None = None, *, created: str | None = None
+    loaded: LoadedContent,
+    page_of: dict[str, int] | None = None,
+    *,
+    created: str | None = None,
+    part: Part | None = None,
 ) -> str:
-    """The whole booklet as HTML; `page_of` maps anchor ids to page numbers, if known."""
-    template = _environment().get_template("booklet.html.j2")
-    return template.render(booklet=booklet_view(loaded, page_of, created))
+    """The booklet (or one part of it) as HTML; `page_of` maps anchor ids to page
+    numbers, if known."""
+    view = booklet_view(loaded, page_of, created)
+    view.part = part
+    return _environment().get_template("booklet.html.j2").render(booklet=view)

@@ -65,7 +65,8 @@ def test_no_page_ends_with_a_talk_heading(generated):
     for number, page in enumerate(reader.pages, start=1):
         lines = [line for line in page.extract_text().splitlines() if line.strip()]
         body = [line for line in lines if not line.strip().isdigit()]
-        assert body and body[-1].strip() not in titles, f"page {number} ends with a heading"
+        if body:  # a page left blank so that the abstracts begin on a right-hand page
+            assert body[-1].strip() not in titles, f"page {number} ends with a heading"
 
 
 def test_every_reference_in_contents_programme_and_index_is_right(generated):
