@@ -20,6 +20,7 @@ from .errors import BookletError, ContentError, Problem, display_path
 from .html import needs_literal_numbers, render_html
 from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
+from .parts import render_in_parts, worth_parts
 from .pdf import render_pdf
 from .theme import covered_characters, default_styles_folder
 
@@ -53,13 +54,16 @@ def build(
     styles_folder: str | Path | None = None,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    parts: bool | None = None,
 ) -> BuildResult:
     """Validate the content and write `<output>/<slug>.pdf`.
 
     Raises BookletError (or its ContentError) for anything the user can fix; with
     `strict`, warnings count as problems too. The previous PDF at the target path is
     left untouched whenever the build fails. `progress`, if given, is told the stage
-    ("checking", "layout: page 12", "writing: 486 pages") as the build goes.
+    ("checking", "layout: page 12", "writing: 486 pages") as the build goes. `parts`
+    lays a large booklet out in parts side by side (parts.py); by default, when it is
+    large enough to gain from it.
     """
     if progress:
         progress("checking")
@@ -70,16 +74,29 @@ def build(
     created = _creation_date()
     target = Path(output_folder) / f"{output_name(loaded)}.pdf"
     pages_file = target.with_name(f".{target.stem}.pages.json")
-    rendered = render_pdf(
-        lambda page_of: render_html(loaded, page_of, created=created),
-        lambda page_of: needs_literal_numbers(loaded, page_of),
-        stylesheets=[styles / "booklet.css"],
-        base_folder=loaded.folder.resolve(),
-        allowed_folders=[loaded.folder, styles],
-        identifier=_identifier(loaded),
-        progress=progress,
-        guess=_last_pages(pages_file),
-    )
+    if parts is None:
+        parts = worth_parts(loaded)
+    if parts:
+        rendered = render_in_parts(
+            loaded,
+            created=created,
+            stylesheets=[styles / "booklet.css"],
+            base_folder=loaded.folder.resolve(),
+            allowed_folders=[loaded.folder, styles],
+            cache_folder=target.with_name(f".{target.stem}.parts"),
+            progress=progress,
+        )
+    else:
+        rendered = render_pdf(
+            lambda page_of: render_html(loaded, page_of, created=created),
+            lambda page_of: needs_literal_numbers(loaded, page_of),
+            stylesheets=[styles / "booklet.css"],
+            base_folder=loaded.folder.resolve(),
+            allowed_folders=[loaded.folder, styles],
+            identifier=_identifier(loaded),
+            progress=progress,
+            guess=_last_pages(pages_file),
+        )
     render_warnings = [
         Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
     ]

@@ -1,0 +1,397 @@
+"""Large booklets, laid out in parts side by side, one process per core, then joined.
+
+One WeasyPrint layout uses one core, and a 500-talk booklet is hundreds of pages. So the
+booklet is cut where pages break anyway: the front matter (cover to programme), the
+abstracts a few days at a time (each day begins on a right-hand page), and the indexes.
+A part does not need to know where it will stand to be laid out, except for its page
+numbers, so:
+
+1. first wave, in parallel: every abstracts part, laid out for good but without running
+   heads and page numbers; and drafts of the front and the indexes, with every page
+   reference set to a stand-in, which tell how many pages they take;
+2. now every page's number is known. Second wave: the front and the indexes with their
+   real page references, and the running heads and page numbers of the abstracts pages
+   on pages of their own ("furniture");
+3. pikepdf joins the parts, lays the furniture over the abstracts pages, and joins the
+   parts' link targets and bookmarks.
+
+Each part's PDF is kept in a cache beside the output, keyed by its HTML and the theme,
+so a rebuild after editing one abstract lays out that abstract's days again and little
+else. The joined booklet has the same pages as one built in a single document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from .errors import RenderError
+from .html import Part, booklet_view, render_html
+from .load import LoadedContent
+from .pdf import (
+    LocalOnlyFetcher,
+    RenderedBooklet,
+    _font_timestamps_fixed,
+    _weasyprint_messages,
+    anchors_by_page,
+)
+
+# Talks below which one document is quicker than parts (process and joining overheads).
+PARTS_FROM_TALKS = 120
+# Days with fewer talks than this share a part: a part costs a little to set up and join.
+MIN_TALKS_PER_PART = 20
+CACHE_VERSION = "1"
+
+
+@dataclass
+class LaidOutPart:
+    pdf: bytes
+    page_count: int
+    anchors: dict[str, int]  # anchor -> page within the part, from 1
+    warnings: list[str]
+
+
+def worth_parts(loaded: LoadedContent) -> bool:
+    days = {item.day for item in loaded.content.programme}
+    return len(loaded.content.programme) >= PARTS_FROM_TALKS and len(days) > 1
+
+
+def render_in_parts(
+    loaded: LoadedContent,
+    *,
+    created: str | None,
+    stylesheets: list[Path],
+    base_folder: Path,
+    allowed_folders: list[Path],
+    cache_folder: Path,
+    progress: Callable[[str], None] | None = None,
+) -> RenderedBooklet:
+    view = booklet_view(loaded)
+    day_groups = _day_groups([len(talks) for _, _, talks in view.abstract_days])
+    abstracts = [
+        Part("abstracts", days=tuple(group), opens_abstracts=(number == 0))
+        for number, group in enumerate(day_groups)
+    ]
+    renderer = _Renderer(loaded, created, stylesheets, base_folder, allowed_folders, cache_folder)
+
+    def report(message: str) -> None:
+        if progress:
+            progress(message)
+
+    # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
+    stand_in = _stand_in_pages(_anchors(loaded), len(loaded.content.programme))
+    report(f"layout: {len(abstracts)} parts of abstracts, {os.cpu_count()} at a time")
+    wave = renderer.run(
+        [(Part("front"), stand_in), *[(part, None) for part in abstracts], (Part("back"), stand_in)]
+    )
+    front_draft, laid_out, back_draft = wave[0], wave[1:-1], wave[-1]
+
+    for _ in range(3):  # a real page number may be narrower than the stand-in: settle
+        plan = _Plan(front_draft.page_count, [p.page_count for p in laid_out])
+        page_of = plan.page_of(front_draft, laid_out, back_draft)
+        report("layout: front matter, indexes and page numbers")
+        front_part = Part("front")
+        back_part = Part("back", first_page=plan.back_start)
+        furniture = Part(
+            "furniture",
+            first_page=plan.abstracts_start,
+            furniture=plan.furniture(view.labels["abstracts"]),
+        )
+        front, back, furniture_pages = renderer.run(
+            [(front_part, page_of), (back_part, page_of), (furniture, {})]
+        )
+        if (front.page_count, back.page_count) == (front_draft.page_count, back_draft.page_count):
+            break
+        front_draft, back_draft = front, back
+    else:
+        raise RenderError("page numbers did not settle between the parts of the booklet")
+
+    renderer.forget_unused()
+    report(f"layout: {renderer.laid_out} parts laid out, {renderer.reused} reused")
+    report(f"writing: {plan.back_start + back.page_count - 1} pages")
+    pdf = _join(plan, front, laid_out, back, furniture_pages)
+    final_page_of = plan.page_of(front, laid_out, back)
+    parts = [front, *laid_out, back, furniture_pages]
+    warnings = [warning for part in parts for warning in part.warnings]
+    return RenderedBooklet(
+        pdf, plan.back_start + back.page_count - 1, final_page_of, list(dict.fromkeys(warnings))
+    )
+
+
+def _stand_in_pages(anchors: set[str], talks: int) -> dict[str, int]:
+    """Page numbers for the drafts: as many digits as the real ones will likely have (a
+    large booklet has about a page per talk), and all different, so that the index
+    does not merge them into fewer than it will print."""
+    first = 10 ** (len(str(max(talks, 10))) - 1)
+    return {anchor: first + n % (9 * first) for n, anchor in enumerate(sorted(anchors))}
+
+
+def _anchors(loaded: LoadedContent) -> set[str]:
+    return set(re.findall(r'id="([^"]+)"', render_html(loaded, None)))
+
+
+def _day_groups(sizes: list[int]) -> list[list[int]]:
+    """Consecutive days as parts: a day each, small days together. Many parts keep the
+    cores busy to the end, and a rebuild after an edit lays out only that day again."""
+    groups: list[list[int]] = [[]]
+    count = 0
+    for index, size in enumerate(sizes):
+        if groups[-1] and count >= MIN_TALKS_PER_PART:
+            groups.append([])
+            count = 0
+        groups[-1].append(index)
+        count += size
+    return groups
+
+
+@dataclass
+class _Plan:
+    """Where every part stands, once the length of each is known."""
+
+    front_pages: int
+    abstracts_pages: list[int]
+
+    @property
+    def abstracts_start(self) -> int:
+        return self.front_pages + 1 + (self.front_pages % 2)  # always a right-hand page
+
+    def starts(self) -> list[int]:
+        """First page of each abstracts part: each begins on a right-hand page."""
+        starts, page = [], self.abstracts_start
+        for count in self.abstracts_pages:
+            starts.append(page)
+            page += count + (count % 2)
+        return starts
+
+    @property
+    def abstracts_end(self) -> int:
+        last_start, last_count = self.starts()[-1], self.abstracts_pages[-1]
+        return last_start + last_count - 1
+
+    @property
+    def back_start(self) -> int:
+        return self.abstracts_end + 1
+
+    def page_of(self, front, laid_out, back) -> dict[str, int]:
+        page_of = dict(front.anchors)
+        for start, part in zip(self.starts(), laid_out, strict=True):
+            page_of.update({anchor: start + page - 1 for anchor, page in part.anchors.items()})
+        page_of.update(
+            {anchor: self.back_start + page - 1 for anchor, page in back.anchors.items()}
+        )
+        return page_of
+
+    def furniture(self, section_title: str) -> tuple[tuple[str, str], ...]:
+        """(kind, running head) for every page from the first abstracts page to the last."""
+        pages: list[tuple[str, str]] = []
+        for number, (start, count) in enumerate(
+            zip(self.starts(), self.abstracts_pages, strict=True)
+        ):
+            if pages and len(pages) % 2:
+                pages.append(("blank", ""))  # the blank verso before a day on a recto
+            for page in range(count):
+                opener = number == 0 and page == 0  # the section's title page has no head
+                pages.append(("opener" if opener else "page", "" if opener else section_title))
+            assert self.abstracts_start + len(pages) - count == start
+        return tuple(pages)
+
+
+class _Renderer:
+    """Lays out parts in worker processes forked from this one, with a cache on disk."""
+
+    def __init__(self, loaded, created, stylesheets, base_folder, allowed_folders, cache_folder):
+        self.loaded = loaded
+        self.created = created
+        self.base_url = str(base_folder) + "/"
+        self.fetcher = LocalOnlyFetcher(allowed_folders)
+        self.font_config = FontConfiguration()
+        with _weasyprint_messages():
+            self.css = [
+                weasyprint.CSS(
+                    filename=str(s), url_fetcher=self.fetcher, font_config=self.font_config
+                )
+                for s in stylesheets
+            ]
+        # A part's PDF depends on its HTML, the theme, and the software that made it.
+        theme = b"".join(Path(s).read_bytes() for s in stylesheets)
+        versions = f"{CACHE_VERSION} {weasyprint.__version__} {pikepdf.__version__}".encode()
+        self.theme_key = hashlib.sha256(theme + versions).hexdigest()
+        self.cache_folder = cache_folder
+        self.used: set[str] = set()
+        self.laid_out = self.reused = 0
+
+    def run(self, jobs: list[tuple[Part, dict[str, int] | None]]) -> list[LaidOutPart]:
+        htmls = [
+            render_html(self.loaded, page_of, created=self.created, part=part)
+            for part, page_of in jobs
+        ]
+        keys = [hashlib.sha256((self.theme_key + html).encode()).hexdigest() for html in htmls]
+        self.used.update(keys)
+        results: list[LaidOutPart | None] = [self._cached(key) for key in keys]
+        missing = [index for index, result in enumerate(results) if result is None]
+        self.laid_out += len(missing)
+        self.reused += len(keys) - len(missing)
+        if missing:
+            global _WORKER
+            _WORKER = self
+            context = multiprocessing.get_context("fork")
+            processes = min(len(missing), os.cpu_count() or 1)
+            # The longest first, so that no core is left with a long part at the end.
+            missing.sort(key=lambda index: len(htmls[index]), reverse=True)
+            if processes == 1:
+                fresh = [_lay_out(htmls[index]) for index in missing]
+            else:
+                with context.Pool(processes) as pool:
+                    fresh = pool.map(_lay_out, [htmls[index] for index in missing], chunksize=1)
+            for index, result in zip(missing, fresh, strict=True):
+                results[index] = result
+                self._store(keys[index], result)
+        return results  # type: ignore[return-value]
+
+    def forget_unused(self) -> None:
+        """Parts of earlier versions of the content are not needed again."""
+        for file in self.cache_folder.glob("*.*"):
+            if file.stem not in self.used:
+                file.unlink(missing_ok=True)
+
+    def _cached(self, key: str) -> LaidOutPart | None:
+        try:
+            meta = json.loads((self.cache_folder / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.cache_folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        return LaidOutPart(pdf, meta["page_count"], meta["anchors"], meta["warnings"])
+
+    def _store(self, key: str, result: LaidOutPart) -> None:
+        self.cache_folder.mkdir(parents=True, exist_ok=True)
+        (self.cache_folder / f"{key}.pdf").write_bytes(result.pdf)
+        meta = {
+            "page_count": result.page_count,
+            "anchors": result.anchors,
+            "warnings": result.warnings,
+        }
+        (self.cache_folder / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+_WORKER: _Renderer | None = None  # set before forking: workers inherit fonts and styles
+
+
+def _lay_out(html: str) -> LaidOutPart:
+    worker = _WORKER
+    assert worker is not None
+    with _weasyprint_messages() as messages:
+        document = weasyprint.HTML(
+            string=html, base_url=worker.base_url, url_fetcher=worker.fetcher
+        ).render(stylesheets=worker.css, font_config=worker.font_config)
+        anchors = anchors_by_page(document)
+        _keep_links_to_other_parts(document, anchors)
+        with _font_timestamps_fixed():
+            pdf = document.write_pdf()
+    return LaidOutPart(pdf, len(document.pages), anchors, list(messages))
+
+
+def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> None:
+    """WeasyPrint drops a link whose target is not in its document. A link from the
+    programme to an abstract always is in another part: give the target a stand-in
+    here, so the link is written; joining points it at the real target (and drops the
+    stand-in, which is not among this part's anchors)."""
+    for page in document.pages:
+        for link_type, target, *_ in page.links:
+            if link_type == "internal" and target not in anchors:
+                document.pages[0].anchors.setdefault(target, (0, 0, 0, 0))
+
+
+def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
+    """One PDF from the parts: pages in order, blank versos where a part must begin on a
+    right-hand page, furniture over the abstracts pages, link targets and bookmarks."""
+    sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in [front, *laid_out, back]]
+    furniture_pdf = pikepdf.open(io.BytesIO(furniture.pdf))
+    booklet = pikepdf.new()
+    first_page_of_source: list[int] = []
+    width, height = (float(v) for v in sources[0].pages[0].mediabox[2:])
+
+    def add_pages(source: pikepdf.Pdf) -> None:
+        first_page_of_source.append(len(booklet.pages))
+        with warnings.catch_warnings():
+            # pikepdf warns that named link targets are not carried over: they are, below.
+            warnings.filterwarnings("ignore", message="Copying pages from another Pdf")
+            booklet.pages.extend(source.pages)
+
+    add_pages(sources[0])
+    for source in sources[1:-1]:
+        if len(booklet.pages) % 2:  # a part of abstracts begins on a right-hand page
+            booklet.add_blank_page(page_size=(width, height))
+        add_pages(source)
+    add_pages(sources[-1])
+
+    first_abstracts_index = plan.abstracts_start - 1
+    for offset, furniture_page in enumerate(furniture_pdf.pages):
+        booklet.pages[first_abstracts_index + offset].add_overlay(furniture_page)
+
+    owned = [part.anchors for part in [front, *laid_out, back]]
+    _join_destinations(booklet, sources, first_page_of_source, owned)
+    _join_outlines(booklet, sources, first_page_of_source)
+    booklet.docinfo = booklet.copy_foreign(sources[0].docinfo)
+    if "/Lang" in sources[0].Root:
+        booklet.Root.Lang = sources[0].Root.Lang
+    output = io.BytesIO()
+    booklet.save(
+        output,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+    )
+    return output.getvalue()
+
+
+def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:
+    """Every part's named link targets, pointing at the pages where they now stand."""
+    names = pikepdf.NameTree.new(booklet)
+    for source, first, owned in zip(sources, first_page_of_source, anchors, strict=True):
+        if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
+            continue
+        index_of = {page.obj.objgen: number for number, page in enumerate(source.pages)}
+        for name, destination in pikepdf.NameTree(source.Root.Names.Dests).items():
+            if name not in owned:
+                continue  # a stand-in for a target in another part
+            target = booklet.pages[first + index_of[destination[0].objgen]].obj
+            names[name] = pikepdf.Array([target, *destination[1:]])
+    booklet.Root.Names = pikepdf.Dictionary(Dests=names.obj)
+
+
+def _join_outlines(booklet, sources, first_page_of_source) -> None:
+    """The parts' bookmarks as one tree: a later part of the abstracts continues under the
+    abstracts' own bookmark, which the first part carries."""
+    flat: list[tuple[int, str, int]] = []  # (depth, title, page index in the booklet)
+    for number, (source, first) in enumerate(zip(sources, first_page_of_source, strict=True)):
+        index_of = {page.obj.objgen: n for n, page in enumerate(source.pages)}
+        continues_abstracts = 1 < number < len(sources) - 1
+        with source.open_outline() as outline:
+            for depth, item in _walk(outline.root, 0):
+                page = first + index_of[item.destination[0].objgen]
+                flat.append((depth + continues_abstracts, item.title, page))
+    with booklet.open_outline() as outline:
+        parents: list[list] = [outline.root]
+        for depth, title, page in flat:
+            item = pikepdf.OutlineItem(title, page)
+            del parents[depth + 1 :]
+            parents[min(depth, len(parents) - 1)].append(item)
+            parents.append(item.children)
+
+
+def _walk(items, depth):
+    for item in items:
+        yield depth, item
+        yield from _walk(item.children, depth + 1)
