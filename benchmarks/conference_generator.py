@@ -8,6 +8,7 @@ one or two speakers and an abstract of 60 to 260 words; speakers give one to thr
 
 from __future__ import annotations
 
+import datetime
 import random
 import sys
 from pathlib import Path
@@ -88,6 +89,7 @@ LAST = [
     "Æbelø",
     "Winther",
 ]
+FIRST_DAY = datetime.date(2031, 5, 13)
 ROOMS = ["Festsalen", "Sal A", "Sal B", "Mødelokale 1"]
 SLOTS = ["9:00", "9:45", "10:30", "11:15", "13:00", "13:45", "14:30", "15:15", "16:00"]
 
@@ -132,7 +134,7 @@ def generate(talks: int, folder: Path, seed: int = 2026) -> Path:
                 "abstract": "\n\n".join(
                     " ".join(_sentence(chance, 12) for _ in range(words // 24)) for _ in range(2)
                 ),
-                "day": f"2031-05-{13 + day:02d}",
+                "day": (FIRST_DAY + datetime.timedelta(days=day)).isoformat(),
                 "start": start,
                 "end": f"{end_minutes // 60}:{end_minutes % 60:02d}",
                 "room": ROOMS[room],

@@ -27,7 +27,6 @@ import io
 import json
 import multiprocessing
 import os
-import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,9 +42,9 @@ from .load import LoadedContent
 from .pdf import (
     LocalOnlyFetcher,
     RenderedBooklet,
-    _font_timestamps_fixed,
-    _weasyprint_messages,
     anchors_by_page,
+    font_timestamps_fixed,
+    weasyprint_messages,
 )
 
 # Talks below which one document is quicker than parts (process and joining overheads).
@@ -91,14 +90,14 @@ def render_in_parts(
             progress(message)
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
-    stand_in = _stand_in_pages(_anchors(loaded), len(loaded.content.programme))
+    stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
     report(f"layout: {len(abstracts)} parts of abstracts, {os.cpu_count()} at a time")
     wave = renderer.run(
         [(Part("front"), stand_in), *[(part, None) for part in abstracts], (Part("back"), stand_in)]
     )
     front_draft, laid_out, back_draft = wave[0], wave[1:-1], wave[-1]
 
-    for _ in range(3):  # a real page number may be narrower than the stand-in: settle
+    for _ in range(3):  # real numbers may move a line, and so a page, of a draft: settle
         plan = _Plan(front_draft.page_count, [p.page_count for p in laid_out])
         page_of = plan.page_of(front_draft, laid_out, back_draft)
         report("layout: front matter, indexes and page numbers")
@@ -112,8 +111,8 @@ def render_in_parts(
         front, back, furniture_pages = renderer.run(
             [(front_part, page_of), (back_part, page_of), (furniture, {})]
         )
-        if (front.page_count, back.page_count) == (front_draft.page_count, back_draft.page_count):
-            break
+        if plan.page_of(front, laid_out, back) == page_of:
+            break  # every anchor stands where the numbers said it would
         front_draft, back_draft = front, back
     else:
         raise RenderError("page numbers did not settle between the parts of the booklet")
@@ -138,8 +137,10 @@ def _stand_in_pages(anchors: set[str], talks: int) -> dict[str, int]:
     return {anchor: first + n % (9 * first) for n, anchor in enumerate(sorted(anchors))}
 
 
-def _anchors(loaded: LoadedContent) -> set[str]:
-    return set(re.findall(r'id="([^"]+)"', render_html(loaded, None)))
+def _referenced_anchors(view) -> set[str]:
+    """Every anchor that a page reference may point at: the parts and the talks."""
+    sections = {"welcome", "programme", "abstracts", "speaker-index", "affiliation-index"}
+    return sections | {talk.anchor for talk in view.abstract_talks}
 
 
 def _day_groups(sizes: list[int]) -> list[list[int]]:
@@ -217,7 +218,7 @@ class _Renderer:
         self.base_url = str(base_folder) + "/"
         self.fetcher = LocalOnlyFetcher(allowed_folders)
         self.font_config = FontConfiguration()
-        with _weasyprint_messages():
+        with weasyprint_messages():
             self.css = [
                 weasyprint.CSS(
                     filename=str(s), url_fetcher=self.fetcher, font_config=self.font_config
@@ -291,13 +292,13 @@ _WORKER: _Renderer | None = None  # set before forking: workers inherit fonts an
 def _lay_out(html: str) -> LaidOutPart:
     worker = _WORKER
     assert worker is not None
-    with _weasyprint_messages() as messages:
+    with weasyprint_messages() as messages:
         document = weasyprint.HTML(
             string=html, base_url=worker.base_url, url_fetcher=worker.fetcher
         ).render(stylesheets=worker.css, font_config=worker.font_config)
         anchors = anchors_by_page(document)
         _keep_links_to_other_parts(document, anchors)
-        with _font_timestamps_fixed():
+        with font_timestamps_fixed():
             pdf = document.write_pdf()
     return LaidOutPart(pdf, len(document.pages), anchors, list(messages))
 

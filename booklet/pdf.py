@@ -106,7 +106,7 @@ def _progress_reported(report: Callable[[str], None] | None) -> Iterator[None]:
 
 
 @contextmanager
-def _weasyprint_messages() -> Iterator[list[str]]:
+def weasyprint_messages() -> Iterator[list[str]]:
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)
@@ -143,7 +143,7 @@ def render_pdf(
             string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher
         ).render(stylesheets=css, font_config=font_config)
 
-    with _weasyprint_messages() as messages, _progress_reported(progress):
+    with weasyprint_messages() as messages, _progress_reported(progress):
         css = [
             weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
             for sheet in stylesheets
@@ -164,13 +164,13 @@ def render_pdf(
                 )
         if progress:
             progress(f"writing: {len(document.pages)} pages")
-        with _font_timestamps_fixed():
+        with font_timestamps_fixed():
             pdf = document.write_pdf(pdf_identifier=identifier)
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
 
 
 @contextmanager
-def _font_timestamps_fixed() -> Iterator[None]:
+def font_timestamps_fixed() -> Iterator[None]:
     """fontTools stamps every font subset it writes with the current time, unless
     SOURCE_DATE_EPOCH says otherwise: without one, the same content would give other
     bytes every second."""
