@@ -92,9 +92,12 @@ def render_in_parts(
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
     report(f"layout: {len(abstracts)} parts of abstracts, {os.cpu_count()} at a time")
-    wave = renderer.run(
-        [(Part("front"), stand_in), *[(part, None) for part in abstracts], (Part("back"), stand_in)]
-    )
+    jobs = [
+        (Part("front"), stand_in),
+        *[(part, None) for part in abstracts],
+        (Part("back"), stand_in),
+    ]
+    wave = renderer.run(jobs, drafts=(0, len(jobs) - 1))
     front_draft, laid_out, back_draft = wave[0], wave[1:-1], wave[-1]
 
     for _ in range(3):  # real numbers may move a line, and so a page, of a draft: settle
@@ -233,12 +236,20 @@ class _Renderer:
         self.used: set[str] = set()
         self.laid_out = self.reused = 0
 
-    def run(self, jobs: list[tuple[Part, dict[str, int] | None]]) -> list[LaidOutPart]:
+    def run(
+        self, jobs: list[tuple[Part, dict[str, int] | None]], *, drafts: tuple[int, ...] = ()
+    ) -> list[LaidOutPart]:
+        """Lay out each (part, page numbers); the jobs numbered in `drafts` only for their
+        length and anchors, without writing a PDF."""
         htmls = [
             render_html(self.loaded, page_of, created=self.created, part=part)
             for part, page_of in jobs
         ]
-        keys = [hashlib.sha256((self.theme_key + html).encode()).hexdigest() for html in htmls]
+        writes = [index not in drafts for index in range(len(jobs))]
+        keys = [
+            hashlib.sha256(f"{self.theme_key} {write} {html}".encode()).hexdigest()
+            for html, write in zip(htmls, writes, strict=True)
+        ]
         self.used.update(keys)
         results: list[LaidOutPart | None] = [self._cached(key) for key in keys]
         missing = [index for index, result in enumerate(results) if result is None]
@@ -251,11 +262,12 @@ class _Renderer:
             processes = min(len(missing), os.cpu_count() or 1)
             # The longest first, so that no core is left with a long part at the end.
             missing.sort(key=lambda index: len(htmls[index]), reverse=True)
+            work = [(htmls[index], writes[index]) for index in missing]
             if processes == 1:
-                fresh = [_lay_out(htmls[index]) for index in missing]
+                fresh = [_lay_out(job) for job in work]
             else:
                 with context.Pool(processes) as pool:
-                    fresh = pool.map(_lay_out, [htmls[index] for index in missing], chunksize=1)
+                    fresh = pool.map(_lay_out, work, chunksize=1)
             for index, result in zip(missing, fresh, strict=True):
                 results[index] = result
                 self._store(keys[index], result)
@@ -289,7 +301,8 @@ class _Renderer:
 _WORKER: _Renderer | None = None  # set before forking: workers inherit fonts and styles
 
 
-def _lay_out(html: str) -> LaidOutPart:
+def _lay_out(job: tuple[str, bool]) -> LaidOutPart:
+    html, write = job
     worker = _WORKER
     assert worker is not None
     with weasyprint_messages() as messages:
@@ -298,8 +311,10 @@ def _lay_out(html: str) -> LaidOutPart:
         ).render(stylesheets=worker.css, font_config=worker.font_config)
         anchors = anchors_by_page(document)
         _keep_links_to_other_parts(document, anchors)
-        with font_timestamps_fixed():
-            pdf = document.write_pdf()
+        pdf = b""
+        if write:
+            with font_timestamps_fixed():
+                pdf = document.write_pdf()
     return LaidOutPart(pdf, len(document.pages), anchors, list(messages))
 
 
