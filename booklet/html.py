@@ -208,6 +208,11 @@ class BookletView:
     def day_label(self, day: datetime.date) -> str:
         return labels.format_day(day, self.language)
 
+    def day_heading(self, day: datetime.date) -> str:
+        """A day's name opening a heading (and its bookmark): 'Tirsdag den 13. maj 2031'."""
+        label = self.day_label(day)
+        return label[:1].upper() + label[1:]
+
     @property
     def abstract_days(self) -> list[tuple[int, datetime.date | None, list[Talk]]]:
         """The abstracts cut where the day changes: (index, day, talks)."""
