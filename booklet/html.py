@@ -186,23 +186,9 @@ class BookletView:
         for day, talks in self.programme_days:
             used = {talk.item.room for talk in talks if talk.item.room}
             rooms = [room for room in room_order(self.loaded.content) if room in used]
-            # As few groups as fit, of even size: four rooms on A5 are two and two.
-            count = max(1, -(-len(rooms) // rooms_per_page))
-            size = -(-len(rooms) // count) if rooms else 0
-            groups = [rooms[start : start + size] for start in range(0, len(rooms), size)] or [[]]
+            groups = _room_groups(rooms, rooms_per_page)
             for part, group in enumerate(groups, start=1):
-                rows: dict[str, GridRow] = {}
-                for talk in talks:
-                    start = talk.item.start or ""
-                    spanning = talk.item.room is None
-                    if not spanning and talk.item.room not in group:
-                        continue
-                    row = rows.setdefault(start, GridRow(start, None, [[] for _ in group]))
-                    if spanning:
-                        row.spanning = talk
-                    else:
-                        row.cells[group.index(talk.item.room)].append(talk)
-                grids.append(Grid(day, group, list(rows.values()), part, len(groups)))
+                grids.append(Grid(day, group, _grid_rows(talks, group), part, len(groups)))
         return grids
 
     def day_label(self, day: datetime.date) -> str:
@@ -333,6 +319,33 @@ class Grid:
     rows: list[GridRow]
     part: int
     parts: int
+
+
+def _room_groups(rooms: list[str], per_page: int) -> list[list[str]]:
+    """As few groups as fit on a page, of even size: four rooms on A5 are two and two.
+    A day without rooms (an excursion) is one group of none."""
+    if not rooms:
+        return [[]]
+    count = -(-len(rooms) // per_page)
+    size = -(-len(rooms) // count)
+    return [rooms[start : start + size] for start in range(0, len(rooms), size)]
+
+
+def _grid_rows(talks: list[Talk], rooms: list[str]) -> list[GridRow]:
+    """A row per start time with a cell per room; an item without a room (a break, a
+    plenary) is a row of its own across all rooms, before the rooms' row of that time."""
+    rows: list[tuple[tuple[int, int, int], GridRow]] = []
+    by_time: dict[int, GridRow] = {}
+    for talk in talks:
+        time = day_minutes(talk.item.start) if talk.item.start else -1
+        if talk.item.room is None:
+            rows.append(((time, 0, len(rows)), GridRow(talk.item.start or "", talk, [])))
+        elif talk.item.room in rooms:
+            if time not in by_time:
+                by_time[time] = GridRow(talk.item.start or "", None, [[] for _ in rooms])
+                rows.append(((time, 1, len(rows)), by_time[time]))
+            by_time[time].cells[rooms.index(talk.item.room)].append(talk)
+    return [row for _, row in sorted(rows, key=lambda entry: entry[0])]
 
 
 def needs_literal_numbers(loaded: LoadedContent, page_of: dict[str, int]) -> bool:

@@ -14,6 +14,7 @@ from helpers import (
     page_references,
     page_text,
     section_page,
+    write_content,
 )
 
 import booklet
@@ -84,3 +85,25 @@ def test_tracks_have_a_legend(two_days):
 def test_no_text_is_printed_over_other_text(two_days):
     result, _, _ = two_days
     assert overlapping_lines(result.pdf_path) == []
+
+
+def test_a_day_without_rooms_and_breaks_beside_talks_keep_every_item(tmp_path):
+    conference = {"title": "Grid", "organiser": "Org", "language": "en", "rooms": ["A", "B"]}
+    speakers = [{"id": "s", "name": "Sam Stone"}]
+    day1, day2 = "2031-05-13", "2031-05-14"
+    programme = [
+        {"title": "Talk in A", "day": day1, "start": "9:00", "room": "A", "speakers": ["s"]},
+        {"title": "Talk in B", "day": day1, "start": "09:00", "room": "B", "speakers": ["s"]},
+        {"title": "Welcome", "day": day1, "start": "9:00", "kind": "keynote", "speakers": ["s"]},
+        {"title": "Coffee", "day": day1, "start": "10:00", "kind": "break"},
+        {"title": "Lunch", "day": day1, "start": "10:00", "kind": "break"},
+        {"title": "Excursion", "day": day2, "start": "9:00", "speakers": ["s"]},
+    ]  # fmt: skip
+    result = booklet.build(write_content(tmp_path / "c", conference, speakers, programme), tmp_path)
+    reader = pypdf.PdfReader(result.pdf_path)
+    start, end = section_page(reader, "Programme"), section_page(reader, "Talks")
+    grid = " ".join(page_text(reader.pages[n - 1]) for n in range(start, end))
+    for item in programme:
+        assert grid.count(item["title"]) == 1, item["title"]
+    # 9:00 and 09:00 are one time: the plenary row, then one row with both rooms.
+    assert grid.index("Welcome") < grid.index("Talk in A") < grid.index("Talk in B")
