@@ -98,7 +98,7 @@ def _sentence(chance: random.Random, words: int) -> str:
     return " ".join(chance.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-def generate(talks: int, folder: Path, seed: int = 2026) -> Path:
+def generate(talks: int, folder: Path, seed: int = 2026, per_day: int | None = None) -> Path:
     chance = random.Random(seed)
     speaker_count = max(2, talks * 2 // 3)
     speakers = []
@@ -115,7 +115,7 @@ def generate(talks: int, folder: Path, seed: int = 2026) -> Path:
             }
         )
     programme = []
-    per_day = len(SLOTS) * len(ROOMS)
+    per_day = per_day or len(SLOTS) * len(ROOMS)
     for number in range(talks):
         day, slot_room = divmod(number, per_day)
         slot, room = divmod(slot_room, len(ROOMS))

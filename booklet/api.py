@@ -11,12 +11,12 @@ import datetime
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BookletError, ContentError, Problem, display_path
+from .files import write_atomically
 from .html import needs_literal_numbers, render_html
 from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
@@ -135,30 +135,6 @@ def _as_errors(warnings: list[Problem]) -> list[Problem]:
 
 def output_name(loaded: LoadedContent) -> str:
     return slug(loaded.content.conference.title)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target and rename: a reader never sees half a PDF, and a failed
-    build never destroys the last good one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in target.parent.glob(f".{target.name}.*.part"):
-        leftover.unlink(missing_ok=True)  # from a build that was killed while writing
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        # mkstemp makes the file private (0600); a PDF is meant to be shared.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _creation_date() -> str | None:

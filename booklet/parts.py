@@ -22,6 +22,7 @@ else. The joined booklet has the same pages as one built in a single document.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -29,6 +30,8 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import RenderError
+from .files import write_atomically
 from .html import Part, booklet_view, render_html
 from .load import LoadedContent
 from .pdf import (
@@ -60,6 +64,7 @@ class LaidOutPart:
     page_count: int
     anchors: dict[str, int]  # anchor -> page within the part, from 1
     warnings: list[str]
+    blank_pages: list[int]  # pages left blank so that a day begins on the right, from 1
 
 
 def worth_parts(loaded: LoadedContent) -> bool:
@@ -91,7 +96,9 @@ def render_in_parts(
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
-    report(f"layout: {len(abstracts)} parts of abstracts, {os.cpu_count()} at a time")
+    report(
+        f"layout: {len(abstracts)} parts of abstracts, {min(_cores(), len(abstracts))} at a time"
+    )
     jobs = [
         (Part("front"), stand_in),
         *[(part, None) for part in abstracts],
@@ -109,13 +116,16 @@ def render_in_parts(
         furniture = Part(
             "furniture",
             first_page=plan.abstracts_start,
-            furniture=plan.furniture(view.labels["abstracts"]),
+            furniture=plan.furniture(
+                view.labels["abstracts"], [part.blank_pages for part in laid_out]
+            ),
         )
         front, back, furniture_pages = renderer.run(
             [(front_part, page_of), (back_part, page_of), (furniture, {})]
         )
-        if plan.page_of(front, laid_out, back) == page_of:
-            break  # every anchor stands where the numbers said it would
+        settled = front.page_count == plan.front_pages
+        if settled and plan.page_of(front, laid_out, back) == page_of:
+            break  # every part as long as planned, every anchor where its number says
         front_draft, back_draft = front, back
     else:
         raise RenderError("page numbers did not settle between the parts of the booklet")
@@ -126,7 +136,7 @@ def render_in_parts(
     pdf = _join(plan, front, laid_out, back, furniture_pages)
     final_page_of = plan.page_of(front, laid_out, back)
     parts = [front, *laid_out, back, furniture_pages]
-    warnings = [warning for part in parts for warning in part.warnings]
+    warnings = renderer.css_warnings + [warning for part in parts for warning in part.warnings]
     return RenderedBooklet(
         pdf, plan.back_start + back.page_count - 1, final_page_of, list(dict.fromkeys(warnings))
     )
@@ -197,18 +207,25 @@ class _Plan:
         )
         return page_of
 
-    def furniture(self, section_title: str) -> tuple[tuple[str, str], ...]:
-        """(kind, running head) for every page from the first abstracts page to the last."""
+    def furniture(
+        self, section_title: str, blank_pages: list[list[int]]
+    ) -> tuple[tuple[str, str], ...]:
+        """(kind, running head) for every page from the first abstracts page to the last.
+        A page left blank (between parts, or between days within one) carries nothing, as
+        in a single document; the abstracts' title page has no running head."""
         pages: list[tuple[str, str]] = []
-        for number, (start, count) in enumerate(
-            zip(self.starts(), self.abstracts_pages, strict=True)
+        for number, (count, blanks) in enumerate(
+            zip(self.abstracts_pages, blank_pages, strict=True)
         ):
             if pages and len(pages) % 2:
-                pages.append(("blank", ""))  # the blank verso before a day on a recto
-            for page in range(count):
-                opener = number == 0 and page == 0  # the section's title page has no head
-                pages.append(("opener" if opener else "page", "" if opener else section_title))
-            assert self.abstracts_start + len(pages) - count == start
+                pages.append(("blank", ""))  # the verso before a part that begins on a recto
+            for page in range(1, count + 1):
+                if page in blanks:
+                    pages.append(("blank", ""))
+                elif number == 0 and page == 1:
+                    pages.append(("opener", ""))
+                else:
+                    pages.append(("page", section_title))
         return tuple(pages)
 
 
@@ -221,17 +238,23 @@ class _Renderer:
         self.base_url = str(base_folder) + "/"
         self.fetcher = LocalOnlyFetcher(allowed_folders)
         self.font_config = FontConfiguration()
-        with weasyprint_messages():
+        with weasyprint_messages() as self.css_warnings:
             self.css = [
                 weasyprint.CSS(
                     filename=str(s), url_fetcher=self.fetcher, font_config=self.font_config
                 )
                 for s in stylesheets
             ]
-        # A part's PDF depends on its HTML, the theme, and the software that made it.
-        theme = b"".join(Path(s).read_bytes() for s in stylesheets)
-        versions = f"{CACHE_VERSION} {weasyprint.__version__} {pikepdf.__version__}".encode()
-        self.theme_key = hashlib.sha256(theme + versions).hexdigest()
+        # A part's PDF depends on its HTML, every file it may load (styles, fonts, photos)
+        # and the software that made it.
+        key = hashlib.sha256(
+            f"{CACHE_VERSION} {weasyprint.__version__} {pikepdf.__version__}".encode()
+        )
+        for folder in sorted({Path(sheet).parent for sheet in stylesheets} | {base_folder}):
+            for file in sorted(folder.rglob("*")):
+                if file.is_file() and file.suffix != ".yaml" and "schema" not in file.parts:
+                    key.update(str(file.relative_to(folder)).encode() + file.read_bytes())
+        self.theme_key = key.hexdigest()
         self.cache_folder = cache_folder
         self.used: set[str] = set()
         self.laid_out = self.reused = 0
@@ -258,16 +281,22 @@ class _Renderer:
         if missing:
             global _WORKER
             _WORKER = self
-            context = multiprocessing.get_context("fork")
-            processes = min(len(missing), os.cpu_count() or 1)
             # The longest first, so that no core is left with a long part at the end.
             missing.sort(key=lambda index: len(htmls[index]), reverse=True)
             work = [(htmls[index], writes[index]) for index in missing]
+            processes = min(len(missing), _cores())
             if processes == 1:
                 fresh = [_lay_out(job) for job in work]
             else:
-                with context.Pool(processes) as pool:
-                    fresh = pool.map(_lay_out, work, chunksize=1)
+                context = multiprocessing.get_context("fork")
+                try:
+                    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+                        fresh = list(pool.map(_lay_out, work))
+                except BrokenProcessPool:
+                    raise RenderError(
+                        "a layout process died (out of memory?); try again, or with fewer "
+                        "talks per day"
+                    ) from None
             for index, result in zip(missing, fresh, strict=True):
                 results[index] = result
                 self._store(keys[index], result)
@@ -285,20 +314,32 @@ class _Renderer:
             pdf = (self.cache_folder / f"{key}.pdf").read_bytes()
         except (OSError, ValueError):
             return None
-        return LaidOutPart(pdf, meta["page_count"], meta["anchors"], meta["warnings"])
+        if not {"page_count", "anchors", "warnings", "blank_pages"} <= meta.keys():
+            return None  # written by an earlier version
+        return LaidOutPart(
+            pdf, meta["page_count"], meta["anchors"], meta["warnings"], meta["blank_pages"]
+        )
 
     def _store(self, key: str, result: LaidOutPart) -> None:
-        self.cache_folder.mkdir(parents=True, exist_ok=True)
-        (self.cache_folder / f"{key}.pdf").write_bytes(result.pdf)
+        # The PDF first, then what describes it: a half-stored part is never found.
+        write_atomically(self.cache_folder / f"{key}.pdf", result.pdf)
         meta = {
             "page_count": result.page_count,
             "anchors": result.anchors,
             "warnings": result.warnings,
+            "blank_pages": result.blank_pages,
         }
-        (self.cache_folder / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
+        write_atomically(self.cache_folder / f"{key}.json", json.dumps(meta).encode())
 
 
 _WORKER: _Renderer | None = None  # set before forking: workers inherit fonts and styles
+
+
+def _cores() -> int:
+    """The cores this process may use (fewer than the machine's in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _lay_out(job: tuple[str, bool]) -> LaidOutPart:
@@ -315,7 +356,8 @@ def _lay_out(job: tuple[str, bool]) -> LaidOutPart:
         if write:
             with font_timestamps_fixed():
                 pdf = document.write_pdf()
-    return LaidOutPart(pdf, len(document.pages), anchors, list(messages))
+    blank = [n for n, page in enumerate(document.pages, start=1) if page._page_box.page_type.blank]
+    return LaidOutPart(pdf, len(document.pages), anchors, list(messages), blank)
 
 
 def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> None:
@@ -332,43 +374,48 @@ def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> 
 def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
     """One PDF from the parts: pages in order, blank versos where a part must begin on a
     right-hand page, furniture over the abstracts pages, link targets and bookmarks."""
-    sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in [front, *laid_out, back]]
-    furniture_pdf = pikepdf.open(io.BytesIO(furniture.pdf))
-    booklet = pikepdf.new()
-    first_page_of_source: list[int] = []
-    width, height = (float(v) for v in sources[0].pages[0].mediabox[2:])
+    with contextlib.ExitStack() as opened:
+        sources = [
+            opened.enter_context(pikepdf.open(io.BytesIO(part.pdf)))
+            for part in [front, *laid_out, back]
+        ]
+        furniture_pdf = opened.enter_context(pikepdf.open(io.BytesIO(furniture.pdf)))
+        booklet = opened.enter_context(pikepdf.new())
+        first_page_of_source: list[int] = []
+        width, height = (float(v) for v in sources[0].pages[0].mediabox[2:])
 
-    def add_pages(source: pikepdf.Pdf) -> None:
-        first_page_of_source.append(len(booklet.pages))
-        with warnings.catch_warnings():
-            # pikepdf warns that named link targets are not carried over: they are, below.
-            warnings.filterwarnings("ignore", message="Copying pages from another Pdf")
-            booklet.pages.extend(source.pages)
+        def add_pages(source: pikepdf.Pdf) -> None:
+            first_page_of_source.append(len(booklet.pages))
+            with warnings.catch_warnings():
+                # pikepdf warns that named link targets are not carried over: they are, below.
+                warnings.filterwarnings("ignore", message="Copying pages from another Pdf")
+                booklet.pages.extend(source.pages)
 
-    add_pages(sources[0])
-    for source in sources[1:-1]:
-        if len(booklet.pages) % 2:  # a part of abstracts begins on a right-hand page
-            booklet.add_blank_page(page_size=(width, height))
-        add_pages(source)
-    add_pages(sources[-1])
+        add_pages(sources[0])
+        for source in sources[1:-1]:
+            if len(booklet.pages) % 2:  # a part of abstracts begins on a right-hand page
+                booklet.add_blank_page(page_size=(width, height))
+            add_pages(source)
+        add_pages(sources[-1])
 
-    first_abstracts_index = plan.abstracts_start - 1
-    for offset, furniture_page in enumerate(furniture_pdf.pages):
-        booklet.pages[first_abstracts_index + offset].add_overlay(furniture_page)
+        if len(furniture_pdf.pages) != plan.back_start - plan.abstracts_start:
+            raise RenderError("running heads and page numbers do not fit the abstracts pages")
+        for offset, furniture_page in enumerate(furniture_pdf.pages):
+            booklet.pages[plan.abstracts_start - 1 + offset].add_overlay(furniture_page)
 
-    owned = [part.anchors for part in [front, *laid_out, back]]
-    _join_destinations(booklet, sources, first_page_of_source, owned)
-    _join_outlines(booklet, sources, first_page_of_source)
-    booklet.docinfo = booklet.copy_foreign(sources[0].docinfo)
-    if "/Lang" in sources[0].Root:
-        booklet.Root.Lang = sources[0].Root.Lang
-    output = io.BytesIO()
-    booklet.save(
-        output,
-        compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        deterministic_id=True,
-    )
+        owned = [part.anchors for part in [front, *laid_out, back]]
+        _join_destinations(booklet, sources, first_page_of_source, owned)
+        _join_outlines(booklet, sources, first_page_of_source)
+        booklet.docinfo = booklet.copy_foreign(sources[0].docinfo)
+        if "/Lang" in sources[0].Root:
+            booklet.Root.Lang = sources[0].Root.Lang
+        output = io.BytesIO()
+        booklet.save(
+            output,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            deterministic_id=True,
+        )
     return output.getvalue()
 
 
@@ -390,18 +437,18 @@ def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:
 def _join_outlines(booklet, sources, first_page_of_source) -> None:
     """The parts' bookmarks as one tree: a later part of the abstracts continues under the
     abstracts' own bookmark, which the first part carries."""
-    flat: list[tuple[int, str, int]] = []  # (depth, title, page index in the booklet)
+    flat: list[tuple[int, str, int, list]] = []  # (depth, title, page index, place on it)
     for number, (source, first) in enumerate(zip(sources, first_page_of_source, strict=True)):
         index_of = {page.obj.objgen: n for n, page in enumerate(source.pages)}
         continues_abstracts = 1 < number < len(sources) - 1
         with source.open_outline() as outline:
             for depth, item in _walk(outline.root, 0):
                 page = first + index_of[item.destination[0].objgen]
-                flat.append((depth + continues_abstracts, item.title, page))
+                flat.append((depth + continues_abstracts, item.title, page, item.destination[1:]))
     with booklet.open_outline() as outline:
         parents: list[list] = [outline.root]
-        for depth, title, page in flat:
-            item = pikepdf.OutlineItem(title, page)
+        for depth, title, page, place in flat:
+            item = pikepdf.OutlineItem(title, pikepdf.Array([booklet.pages[page].obj, *place]))
             del parents[depth + 1 :]
             parents[min(depth, len(parents) - 1)].append(item)
             parents.append(item.children)

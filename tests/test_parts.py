@@ -91,3 +91,13 @@ def test_parts_are_chosen_for_large_conferences_of_several_days(tmp_path):
     small = load_content(generate(40, tmp_path / "small"))
     large = load_content(generate(PARTS_FROM_TALKS, tmp_path / "large"))
     assert not worth_parts(small) and worth_parts(large)
+
+
+def test_small_days_sharing_a_part_keep_their_blank_pages_blank(tmp_path):
+    content = generate(24, tmp_path / "content", per_day=6)  # four small days, one part
+    in_parts = booklet.build(content, tmp_path / "parts", parts=True)
+    single = booklet.build(content, tmp_path / "single", parts=False)
+    a, b = pypdf.PdfReader(in_parts.pdf_path), pypdf.PdfReader(single.pdf_path)
+    texts = [page_text(page) for page in a.pages]
+    assert texts == [page_text(page) for page in b.pages]
+    assert "" in texts  # a day began on a right-hand page after a blank one, with nothing on it
