@@ -61,7 +61,10 @@ def check_content(
                 (*where, "room"),
                 f"no room '{item.room}' in conference.yaml's rooms{did_you_mean(item.room, rooms)}",
             )
-        if item.session and item.session not in sessions:
+        if len(set(item.speakers)) < len(item.speakers):
+            twice = next(sid for sid in item.speakers if item.speakers.count(sid) > 1)
+            checker.report((*where, "speakers"), f"'{twice}' is listed twice")
+        if item.session and conference and item.session not in sessions:
             checker.report(
                 (*where, "session"),
                 f"no session with id '{item.session}'{did_you_mean(item.session, sessions)}",
@@ -84,6 +87,9 @@ def _check_conference(conference: Conference, checker: Checker) -> None:
     elif conference.end_date and conference.date and conference.end_date < conference.date:
         checker.report(("conference", "end_date"), f"is before date ({conference.date})")
     _first_of_each_id("conference", [(i, s) for i, s in enumerate(conference.sessions)], checker)
+    for index, room in enumerate(conference.rooms):
+        if room in conference.rooms[:index]:
+            checker.report(("conference", "rooms", index), f"'{room}' is listed twice")
 
 
 def _first_of_each_id(part: str, entries: list, checker: Checker) -> dict[str, int]:
@@ -130,6 +136,9 @@ def _check_image(value: str, path: FieldPath, checker: Checker) -> None:
     if Path(value).is_absolute():
         checker.report(path, f"must be a path relative to the content folder ({value})")
         return
+    if "\0" in value or len(value) > 1000:
+        checker.report(path, "is not a file name")
+        return
     file = (checker.folder / value).resolve()
     if not file.is_relative_to(checker.folder.resolve()):
         checker.report(path, f"must be inside the content folder ({value})")
@@ -153,12 +162,12 @@ def _image_problem(file: Path) -> str | None:
             if width * height > MAX_IMAGE_PIXELS:
                 return f"has more than {MAX_IMAGE_PIXELS:,} pixels; use a smaller image"
             if image.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
-                return f"is a {image.format} image; use PNG or JPEG"
+                return f"is a {image.format} image; use PNG, JPEG, GIF or WebP"
             image.verify()
     except Image.DecompressionBombError:  # Pillow's own, far larger limit
         return f"has more than {MAX_IMAGE_PIXELS:,} pixels; use a smaller image"
     except Exception:  # Pillow raises many kinds of error for a file that is not an image
-        return "is not an image that can be read (PNG or JPEG)"
+        return "is not an image that can be read (PNG, JPEG, GIF or WebP)"
     return None
 
 

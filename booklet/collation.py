@@ -28,7 +28,7 @@ def sort_key(text: str, language: str) -> tuple[tuple[int, ...], str]:
     extra_letters, equivalents = _RULES.get(language, ("", {}))
     alphabet = _BASE + extra_letters
     lowered = text.casefold()
-    if extra_letters.endswith("å") and language in ("da", "nb", "nn"):
+    if language in ("da", "nb", "nn"):
         # Danish/Norwegian: a double a at the start of a word is the old spelling of å.
         lowered = " ".join(
             "å" + word[2:] if word.startswith("aa") else word for word in lowered.split(" ")
@@ -44,7 +44,7 @@ def sort_key(text: str, language: str) -> tuple[tuple[int, ...], str]:
         for letter in character:
             if letter in alphabet:
                 primary.append(alphabet.index(letter) + 1)
-            elif letter.isdigit():
+            elif letter.isdecimal():
                 primary.append(-10 + int(letter))
             elif letter.isalpha():
                 primary.append(len(alphabet) + ord(letter))

@@ -27,8 +27,13 @@ from .model import ProgrammeItem, Speaker
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Markdown from the content is untrusted: no raw HTML, no images that would be fetched.
+# Markdown from the content is untrusted: no raw HTML, no images that would be fetched,
+# and links only to the web, to mail or within the booklet (a relative link would become
+# a file: link with the build machine's folders in it).
 _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
+_markdown.validateLink = lambda url: (
+    url.strip().lower().startswith(("http://", "https://", "mailto:", "#"))
+)
 
 
 def markdown(text: str | None) -> Markup:
@@ -193,6 +198,10 @@ class BookletView:
 
     def day_label(self, day: datetime.date) -> str:
         return labels.format_day(day, self.language)
+
+    def session_title(self, session_id: str | None) -> str:
+        titles = {session.id: session.title for session in self.conference.sessions}
+        return titles.get(session_id, "") if session_id else ""
 
     def day_heading(self, day: datetime.date) -> str:
         """A day's name opening a heading (and its bookmark): 'Tirsdag den 13. maj 2031'."""

@@ -80,9 +80,9 @@ class Speaker(Strict):
     @property
     def given_names(self) -> str:
         family = self.sort_family_name
-        if self.name.endswith(family):
+        if self.name.endswith(" " + family):
             return self.name[: -len(family)].strip()
-        return self.name
+        return "" if self.name == family else self.name
 
 
 class ProgrammeItem(Strict):

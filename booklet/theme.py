@@ -21,5 +21,6 @@ def covered_characters(styles_folder: Path) -> set[int]:
 
     covered: set[int] = set()
     for font in sorted((styles_folder / "fonts").glob("*.[ot]tf")):
-        covered |= set(TTFont(font, lazy=True).getBestCmap())
+        with TTFont(font, lazy=True) as opened:
+            covered |= set(opened.getBestCmap())
     return covered

@@ -81,6 +81,9 @@ def read_yaml(path: Path) -> SourceFile:
             Problem(source.name, 0, 0, "", f"is not UTF-8 text ({error.reason})")
         )
         return source
+    except OSError as error:  # a folder of that name, no permission to read, …
+        source.problems.append(Problem(source.name, 0, 0, "", f"cannot be read ({error.strerror})"))
+        return source
     try:
         node = yaml.compose(text, Loader=_TextLoader)
     except yaml.MarkedYAMLError as error:

@@ -211,3 +211,16 @@ def test_a_night_belongs_to_the_day_before_and_may_run_past_midnight(tmp_path):
     reader = pypdf.PdfReader(result.pdf_path)
     talks = [title for title, _ in bookmarks(reader) if title in {"Film", "Morning", "Night set"}]
     assert talks == ["Morning", "Film", "Night set"]
+
+
+def test_a_talk_names_its_session(tmp_path):
+    conference = {
+        "title": "Sessions", "organiser": "Org", "language": "en",
+        "sessions": [{"id": "data", "title": "Session 2: Data"}],
+    }  # fmt: skip
+    speakers = [{"id": "a", "name": "Ann Archer"}]
+    programme = [{"title": "Open data", "session": "data", "speakers": ["a"]}]
+    result = booklet.build(write_content(tmp_path / "c", conference, speakers, programme), tmp_path)
+    reader = pypdf.PdfReader(result.pdf_path)
+    page = page_text(reader.pages[section_page(reader, "Open data") - 1])
+    assert "session 2: data" in page.casefold()

@@ -51,3 +51,31 @@ def test_typesetting_turns_a_lone_hyphen_into_a_dash_and_binds_one_letter_words(
     assert typeset("offentlig-private") == "offentlig-private"
     assert typeset("Åben data i kommunerne") == "Åben data i\u00a0kommunerne"
     assert typeset("1/3 til medarbejderen") == "1/3 til medarbejderen"
+
+
+def test_markdown_links_go_to_the_web_to_mail_or_within_the_booklet_only(tmp_path):
+    abstract = "[site](https://example.org) [mail](mailto:a@b.dk) [notes](../notes.txt) [x](file:///etc/passwd)"
+    folder = write_content(
+        tmp_path / "c",
+        {"title": "Links", "organiser": "O", "language": "en"},
+        [{"id": "x", "name": "Ann Lee"}],
+        [
+            {
+                "id": "t",
+                "title": "Talk",
+                "speakers": ["x"],
+                "abstract": abstract + "\n\n# Not a part",
+            }
+        ],
+    )
+    html = render_html(load_content(folder))
+    assert 'href="https://example.org"' in html and 'href="mailto:a@b.dk"' in html
+    assert "../notes.txt" in html and 'href="../notes.txt"' not in html
+    assert 'href="file:' not in html
+    result = booklet.build(folder, tmp_path / "out")
+    titles = [
+        item.title
+        for item in pypdf.PdfReader(result.pdf_path).outline
+        if not isinstance(item, list)
+    ]
+    assert "Not a part" not in titles

@@ -195,7 +195,7 @@ CASES = {
         {"speakers": ("  role: Analysechef", "  role: Analysechef\n  photo: conference.yaml")},
         [
             "speakers.yaml:{line@speakers:photo:}:10: speakers[0].photo: is not an image that "
-            "can be read (PNG or JPEG) (conference.yaml)",
+            "can be read (PNG, JPEG, GIF or WebP) (conference.yaml)",
         ],
     ),
     "missing photo": (
@@ -269,3 +269,26 @@ def test_photo_outside_the_content_folder_is_refused(tmp_path):
         speakers=("  role: Analysechef", "  role: Analysechef\n  photo: ../../etc/passwd"),
     )
     assert any("speakers[0].photo: must be inside the content folder" in m for m in messages)
+
+
+def test_more_mistakes_in_lists(tmp_path):
+    messages = problems_for(
+        tmp_path,
+        conference=("paper: A5", "paper: A5\nrooms: [Sal A, Sal A]"),
+        programme=(
+            "speakers: [ole-bech-lykkebo]",
+            "speakers: [ole-bech-lykkebo, ole-bech-lykkebo]",
+        ),
+    )
+    joined = "\n".join(messages)
+    assert "conference.rooms[1]: 'Sal A' is listed twice" in joined
+    assert "programme[0].speakers: 'ole-bech-lykkebo' is listed twice" in joined
+
+
+def test_a_content_file_that_cannot_be_read_is_a_problem(tmp_path):
+    folder = copy_content(SEED, tmp_path / "content")
+    (folder / "speakers.yaml").unlink()
+    (folder / "speakers.yaml").mkdir()
+    with pytest.raises(ContentError) as caught:
+        load_content(folder)
+    assert "cannot be read" in str(caught.value)
