@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -156,11 +156,11 @@ class BookletView:
             return None
         return labels.format_days(self.conference.date, self.conference.end_date, self.language)
 
-    @property
+    @cached_property
     def abstract_talks(self) -> list[Talk]:
         return [talk for talk in self.talks if talk.item.has_abstract_page]
 
-    @property
+    @cached_property
     def programme_days(self) -> list[tuple[datetime.date | None, list[Talk]]]:
         """The order of the day, cut where the day changes (one group without days)."""
         days: list[tuple[datetime.date | None, list[Talk]]] = []
@@ -175,7 +175,7 @@ class BookletView:
         """A grid when talks run in parallel: times given and more than one room."""
         return self.has_times and len({t.item.room for t in self.talks if t.item.room}) > 1
 
-    @property
+    @cached_property  # asked for once per talk or section: compute it once
     def tracks(self) -> list[str]:
         return list(dict.fromkeys(t.item.track for t in self.talks if t.item.track))
 
@@ -184,7 +184,7 @@ class BookletView:
             return "transparent"
         return TRACK_COLOURS[self.tracks.index(track) % len(TRACK_COLOURS)]
 
-    @property
+    @cached_property
     def grids(self) -> list[Grid]:
         rooms_per_page = ROOMS_PER_PAGE[self.conference.paper]
         grids = []
@@ -208,7 +208,7 @@ class BookletView:
         label = self.day_label(day)
         return label[:1].upper() + label[1:]
 
-    @property
+    @cached_property
     def abstract_days(self) -> list[tuple[int, datetime.date | None, list[Talk]]]:
         """The abstracts cut where the day changes: (index, day, talks)."""
         days: list[tuple[int, datetime.date | None, list[Talk]]] = []
@@ -237,7 +237,7 @@ class BookletView:
             entries.append(self._entry(self.labels["affiliation_index"], "affiliation-index"))
         return entries
 
-    @property
+    @cached_property
     def affiliation_index(self) -> list[tuple[str, list[IndexEntry]]]:
         """Organisation -> its speakers (each with the pages of their talks), in the
         alphabet of the booklet's language."""

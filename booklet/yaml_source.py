@@ -122,7 +122,6 @@ class _Builder:
 
     def __init__(self, source: SourceFile):
         self.source = source
-        self.loader = _TextLoader("")
         self.node_count = 0
 
     def build(self, node: yaml.Node, path: FieldPath) -> object:
@@ -152,7 +151,8 @@ class _Builder:
         return convert(node.value)
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict:
-        self.loader.flatten_mapping(node)  # applies `<<:` merge keys
+        # YAML merge keys (`<<:`) are not supported: `<<` is read as an ordinary key, which
+        # the model then reports as unknown. Anchors and aliases do work.
         result: dict = {}
         for key_node, value_node in node.value:
             key_where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
