@@ -35,7 +35,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -247,9 +246,7 @@ class _Renderer:
             ]
         # A part's PDF depends on its HTML, every file it may load (styles, fonts, photos)
         # and the software that made it.
-        key = hashlib.sha256(
-            f"{CACHE_VERSION} {weasyprint.__version__} {pikepdf.__version__}".encode()
-        )
+        key = hashlib.sha256(f"{CACHE_VERSION} {weasyprint.__version__}".encode())
         for folder in sorted({Path(sheet).parent for sheet in stylesheets} | {base_folder}):
             for file in sorted(folder.rglob("*")):
                 if file.is_file() and file.suffix != ".yaml" and "schema" not in file.parts:
@@ -374,6 +371,8 @@ def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> 
 def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
     """One PDF from the parts: pages in order, blank versos where a part must begin on a
     right-hand page, furniture over the abstracts pages, link targets and bookmarks."""
+    import pikepdf  # only large booklets need it: small ones build without loading it
+
     with contextlib.ExitStack() as opened:
         sources = [
             opened.enter_context(pikepdf.open(io.BytesIO(part.pdf)))
@@ -421,6 +420,8 @@ def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
 
 def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:
     """Every part's named link targets, pointing at the pages where they now stand."""
+    import pikepdf
+
     names = pikepdf.NameTree.new(booklet)
     for source, first, owned in zip(sources, first_page_of_source, anchors, strict=True):
         if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
@@ -437,6 +438,8 @@ def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:
 def _join_outlines(booklet, sources, first_page_of_source) -> None:
     """The parts' bookmarks as one tree: a later part of the abstracts continues under the
     abstracts' own bookmark, which the first part carries."""
+    import pikepdf
+
     flat: list[tuple[int, str, int, list]] = []  # (depth, title, page index, place on it)
     for number, (source, first) in enumerate(zip(sources, first_page_of_source, strict=True)):
         index_of = {page.obj.objgen: n for n, page in enumerate(source.pages)}
