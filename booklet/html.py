@@ -163,12 +163,7 @@ class BookletView:
     @cached_property
     def programme_days(self) -> list[tuple[datetime.date | None, list[Talk]]]:
         """The order of the day, cut where the day changes (one group without days)."""
-        days: list[tuple[datetime.date | None, list[Talk]]] = []
-        for talk in self.talks:
-            if not days or talk.item.day != days[-1][0]:
-                days.append((talk.item.day, []))
-            days[-1][1].append(talk)
-        return days
+        return _by_day(self.talks)
 
     @property
     def uses_grid(self) -> bool:
@@ -211,12 +206,9 @@ class BookletView:
     @cached_property
     def abstract_days(self) -> list[tuple[int, datetime.date | None, list[Talk]]]:
         """The abstracts cut where the day changes: (index, day, talks)."""
-        days: list[tuple[int, datetime.date | None, list[Talk]]] = []
-        for talk in self.abstract_talks:
-            if not days or talk.item.day != days[-1][1]:
-                days.append((len(days), talk.item.day, []))
-            days[-1][2].append(talk)
-        return days
+        return [
+            (index, day, talks) for index, (day, talks) in enumerate(_by_day(self.abstract_talks))
+        ]
 
     @property
     def has_times(self) -> bool:
@@ -328,6 +320,16 @@ class Grid:
     rows: list[GridRow]
     part: int
     parts: int
+
+
+def _by_day(talks: list[Talk]) -> list[tuple[datetime.date | None, list[Talk]]]:
+    """Talks in order, cut where the day changes."""
+    days: list[tuple[datetime.date | None, list[Talk]]] = []
+    for talk in talks:
+        if not days or talk.item.day != days[-1][0]:
+            days.append((talk.item.day, []))
+        days[-1][1].append(talk)
+    return days
 
 
 def _room_groups(rooms: list[str], per_page: int) -> list[list[str]]:

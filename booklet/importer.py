@@ -48,12 +48,11 @@ import yaml
 
 from .checks import minutes
 from .errors import BookletError, display_path
+from .labels import available_languages
 from .load import CONTENT_FILES
 from .model import slug
 from .schema import schema_text
 
-# booklet only has labels (and hyphenation, dates) for these languages.
-BOOKLET_LANGUAGES = ("da", "en")
 # When the export says nothing of when its days start, an event before this hour is
 # the night of the day before.
 DEFAULT_DAY_START_HOUR = 6
@@ -609,7 +608,7 @@ def conference_data(title: str, acronym: str, rooms: list[str], items: list[Item
     languages = Counter(
         item.data.get("language")
         for item in items
-        if item.data.get("language") in BOOKLET_LANGUAGES
+        if item.data.get("language") in available_languages()
     )
     data: dict = {
         "title": title,
