@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,17 +87,18 @@ def render_in_parts(
         Part("abstracts", days=tuple(group), opens_abstracts=(number == 0))
         for number, group in enumerate(day_groups)
     ]
-    renderer = _Renderer(loaded, created, stylesheets, base_folder, allowed_folders, cache_folder)
 
     def report(message: str) -> None:
         if progress:
             progress(message)
 
+    renderer = _Renderer(
+        loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
+    )
+
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
-    report(
-        f"layout: {len(abstracts)} parts of abstracts, {min(_cores(), len(abstracts))} at a time"
-    )
+    renderer.stage = f"{len(abstracts)} of abstracts, drafts of front matter and indexes"
     jobs = [
         (Part("front"), stand_in),
         *[(part, None) for part in abstracts],
@@ -109,7 +110,7 @@ def render_in_parts(
     for _ in range(3):  # real numbers may move a line, and so a page, of a draft: settle
         plan = _Plan(front_draft.page_count, [p.page_count for p in laid_out])
         page_of = plan.page_of(front_draft, laid_out, back_draft)
-        report("layout: front matter, indexes and page numbers")
+        renderer.stage = "front matter, indexes, running heads"
         front_part = Part("front")
         back_part = Part("back", first_page=plan.back_start)
         furniture = Part(
@@ -231,7 +232,11 @@ class _Plan:
 class _Renderer:
     """Lays out parts in worker processes forked from this one, with a cache on disk."""
 
-    def __init__(self, loaded, created, stylesheets, base_folder, allowed_folders, cache_folder):
+    def __init__(
+        self, loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
+    ):
+        self.report = report
+        self.stage = ""
         self.loaded = loaded
         self.created = created
         self.base_url = str(base_folder) + "/"
@@ -283,12 +288,18 @@ class _Renderer:
             work = [(htmls[index], writes[index]) for index in missing]
             processes = min(len(missing), _cores())
             if processes == 1:
-                fresh = [_lay_out(job) for job in work]
+                fresh = []
+                for job in work:
+                    fresh.append(_lay_out(job))
+                    self._done(len(fresh), len(work))
             else:
                 context = multiprocessing.get_context("fork")
                 try:
                     with ProcessPoolExecutor(processes, mp_context=context) as pool:
-                        fresh = list(pool.map(_lay_out, work))
+                        futures = [pool.submit(_lay_out, job) for job in work]
+                        for done, _ in enumerate(as_completed(futures), start=1):
+                            self._done(done, len(work))
+                        fresh = [future.result() for future in futures]
                 except BrokenProcessPool:
                     raise RenderError(
                         "a layout process died (out of memory?); try again, or with fewer "
@@ -298,6 +309,10 @@ class _Renderer:
                 results[index] = result
                 self._store(keys[index], result)
         return results  # type: ignore[return-value]
+
+    def _done(self, done: int, of: int) -> None:
+        if self.report:
+            self.report(f"layout: {done} of {of} parts ({self.stage})")
 
     def forget_unused(self) -> None:
         """Parts of earlier versions of the content are not needed again."""

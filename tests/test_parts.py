@@ -27,7 +27,7 @@ def three_days(tmp_path_factory):
 
 def test_parts_give_the_same_pages_as_one_document(three_days):
     _, in_parts, single, messages = three_days
-    assert any(m.startswith("layout: ") and "parts of abstracts" in m for m in messages)
+    assert any(m.startswith("layout: 1 of ") and "of abstracts" in m for m in messages)
     a, b = pypdf.PdfReader(in_parts.pdf_path), pypdf.PdfReader(single.pdf_path)
     assert len(a.pages) == len(b.pages) == in_parts.page_count
     for number, (page, same) in enumerate(zip(a.pages, b.pages, strict=True), start=1):
