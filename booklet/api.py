@@ -41,8 +41,11 @@ def check(
     Raises ContentError listing every problem; returns the content, whose `warnings`
     say what is allowed but probably not meant (a speaker with no talk, a character
     that the theme's fonts cannot draw)."""
-    loaded = load_content(Path(content_folder))
-    styles = _styles(styles_folder)
+    return _check(Path(content_folder), _styles(styles_folder))
+
+
+def _check(content_folder: Path, styles: Path) -> LoadedContent:
+    loaded = load_content(content_folder)
     loaded.warnings.extend(missing_glyphs(loaded, covered_characters(styles)))
     return loaded
 
@@ -67,10 +70,10 @@ def build(
     """
     if progress:
         progress("checking")
-    loaded = check(content_folder, styles_folder=styles_folder)
+    styles = _styles(styles_folder)
+    loaded = _check(Path(content_folder), styles)
     if strict and loaded.warnings:
         raise ContentError(_as_errors(loaded.warnings))
-    styles = _styles(styles_folder)
     created = _creation_date()
     target = Path(output_folder) / f"{output_name(loaded)}.pdf"
     pages_file = target.with_name(f".{target.stem}.pages.json")

@@ -46,17 +46,16 @@ from pathlib import Path
 
 import yaml
 
-from .checks import minutes
+from .checks import DAY, minutes
 from .errors import BookletError, display_path
 from .labels import available_languages
 from .load import CONTENT_FILES
-from .model import slug
+from .model import slug, unique_id
 from .schema import schema_text
 
 # When the export says nothing of when its days start, an event before this hour is
 # the night of the day before.
 DEFAULT_DAY_START_HOUR = 6
-MINUTES_PER_DAY = 24 * 60
 
 KINDS = {
     "lecture": "talk",
@@ -401,7 +400,7 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
         data["abstract"] = abstract
     data["day"] = day
     data["start"] = clock(start)
-    if duration is not None and start + duration < MINUTES_PER_DAY:
+    if duration is not None and start + duration < DAY:
         data["end"] = clock(start + duration)
     elif duration is not None:
         # booklet reads an end at or before the start as a mistake, so an item that
@@ -454,7 +453,7 @@ def duration_minutes(event: Event, skipped: list[str]) -> int | None:
 
 
 def clock(minutes_after_midnight: int) -> str:
-    hours, minutes_part = divmod(minutes_after_midnight % MINUTES_PER_DAY, 60)
+    hours, minutes_part = divmod(minutes_after_midnight % DAY, 60)
     return f"{hours:02d}:{minutes_part:02d}"
 
 
@@ -514,15 +513,6 @@ def language_code(event: Event, skipped: list[str]) -> str | None:
 
 
 # --- ids, speakers and overlaps, across all items ----------------------------------------
-
-
-def unique_id(base: str, taken: set[str]) -> str:
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    taken.add(candidate)
-    return candidate
 
 
 def assign_item_ids(items: list[Item], skipped: list[str]) -> None:

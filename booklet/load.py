@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import check_content, close_matches, did_you_mean
 from .errors import ContentError, Problem, display_path
-from .model import Conference, Content, ProgrammeItem, Speaker, slug
+from .model import Conference, Content, ProgrammeItem, Speaker, slug, unique_id
 from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
 
 # Each top-level part of the content lives in its own file, named after it.
@@ -146,16 +146,7 @@ def _item_ids(content: Content) -> list[str]:
     taken = {item.id for item in content.programme if item.id}
     ids = []
     for item in content.programme:
-        if item.id:
-            ids.append(item.id)
-            continue
-        base = candidate = slug(item.title)
-        number = 2
-        while candidate in taken:
-            candidate = f"{base}-{number}"
-            number += 1
-        taken.add(candidate)
-        ids.append(candidate)
+        ids.append(item.id or unique_id(slug(item.title), taken))
     return ids
 
 
