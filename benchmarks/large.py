@@ -1,8 +1,12 @@
 """How booklet scales: time, peak memory, pages and file size from small to large
 conferences, beside the naive single-pass document (naive_reference.py), in one run.
 
-For each size: the naive build; booklet's cold build (no previous build); and a
-rebuild after one abstract was edited (booklet starts from the last page numbers).
+For each size: the naive build; booklet's cold build (no previous build); a rebuild
+after one abstract was edited (booklet starts from the last page numbers); and, as a
+floor for any way of building it with WeasyPrint, the CPU time of laying the whole
+booklet out once in one process with every page number already known (told the last
+build's numbers, a single-document build needs one layout). No build on N cores can
+take less wall time than that CPU time divided by N.
 
     python benchmarks/large.py 50 100 200 500 1000
 """
@@ -10,6 +14,7 @@ rebuild after one abstract was edited (booklet starts from the last page numbers
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,31 +26,45 @@ from conference_generator import generate
 HERE = Path(__file__).resolve().parent
 
 
-def measured(command: list[str]) -> tuple[float, int]:
-    """Wall time (s) and peak resident memory (MB) of one process."""
+def measured(command: list[str]) -> tuple[float, int, float]:
+    """Wall time (s), peak resident memory (MB) and CPU time (s) of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
+
+
+def one_layout(content: Path, last_build: Path, folder: Path) -> float:
+    """CPU time of one whole-booklet layout in one process, page numbers known."""
+    folder.mkdir()
+    for pages_file in last_build.glob(".*.pages.json"):
+        shutil.copy(pages_file, folder)
+    script = "import sys, booklet; booklet.build(sys.argv[1], sys.argv[2], parts=False)"
+    _, _, cpu = measured([sys.executable, "-c", script, str(content), str(folder)])
+    return cpu
 
 
 def main(sizes: list[int]) -> None:
-    print("| talks | pages | PDF | naive | booklet cold | peak memory | rebuild after one edit |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| talks | pages | PDF | naive | booklet cold | peak memory | rebuild after one edit "
+        "| one layout, CPU |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for talks in sizes:
         with tempfile.TemporaryDirectory() as scratch:
             content = generate(talks, Path(scratch) / "content")
-            naive_time, _ = measured(
+            naive_time, _, _ = measured(
                 [sys.executable, str(HERE / "naive_reference.py"), str(content), f"{scratch}/n.pdf"]
             )
             build = [sys.executable, "-m", "booklet", "build", str(content), "-o", scratch, "-q"]
-            cold_time, cold_memory = measured(build)
+            cold_time, cold_memory, _ = measured(build)
             programme = content / "programme.yaml"
             programme.write_text(programme.read_text().replace(".", ", i sandhed.", 1))
-            warm_time, _ = measured(build)
+            warm_time, _, _ = measured(build)
+            floor = one_layout(content, Path(scratch), Path(scratch) / "one")
             (pdf,) = Path(scratch).glob("konference-*.pdf")
             import pypdf
 
@@ -54,7 +73,7 @@ def main(sizes: list[int]) -> None:
             print(
                 f"| {talks} | {pages} | {size:,.0f} KB | {naive_time:.1f} s | {cold_time:.1f} s "
                 f"({naive_time / cold_time:.1f}× faster) | {cold_memory} MB | {warm_time:.1f} s "
-                f"({warm_time / cold_time:.2f} of cold) |",
+                f"({warm_time / cold_time:.2f} of cold) | {floor:.1f} s |",
                 flush=True,
             )
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
 from booklet.html import render_html
 from booklet.load import load_content
@@ -21,9 +22,14 @@ from booklet.theme import default_styles_folder
 def main(content: str, output: str) -> None:
     loaded = load_content(Path(content))
     html = render_html(loaded, None)  # no page map: every reference is a target-counter()
-    stylesheet = weasyprint.CSS(filename=str(default_styles_folder() / "booklet.css"))
+    # The font configuration carries the stylesheet's @font-face rules to the layout:
+    # without it, WeasyPrint quietly sets the booklet in a system font.
+    fonts = FontConfiguration()
+    stylesheet = weasyprint.CSS(
+        filename=str(default_styles_folder() / "booklet.css"), font_config=fonts
+    )
     document = weasyprint.HTML(string=html, base_url=str(Path(content).resolve()) + "/")
-    document.write_pdf(output, stylesheets=[stylesheet])
+    document.write_pdf(output, stylesheets=[stylesheet], font_config=fonts)
 
 
 if __name__ == "__main__":
