@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .editions import DEFAULT_EMAIL_BUDGET, EDITIONS, check_budget, finish
 from .errors import BookletError, ContentError, Problem, display_path
 from .files import write_atomically
 from .html import needs_literal_numbers, render_html
+from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
 from .parts import render_in_parts, worth_parts
@@ -58,6 +60,8 @@ def build(
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
     parts: bool | None = None,
+    edition: str = "screen",
+    max_size: int = DEFAULT_EMAIL_BUDGET,
 ) -> BuildResult:
     """Validate the content and write `<output>/<slug>.pdf`.
 
@@ -66,8 +70,13 @@ def build(
     left untouched whenever the build fails. `progress`, if given, is told the stage
     ("checking", "layout: page 12", "writing: 486 pages") as the build goes. `parts`
     lays a large booklet out in parts side by side (parts.py); by default, when it is
-    large enough to gain from it.
+    large enough to gain from it. `edition` is "screen" (`<slug>.pdf`), "print"
+    (`<slug>-print.pdf`) or "email" (`<slug>-email.pdf`, refused over `max_size` bytes);
+    editions.py says how they differ.
     """
+    if edition not in EDITIONS:
+        raise BookletError(f"no edition '{edition}'; choose from {', '.join(EDITIONS)}")
+    chosen = EDITIONS[edition]
     if progress:
         progress("checking")
     styles = _styles(styles_folder)
@@ -75,7 +84,10 @@ def build(
     if strict and loaded.warnings:
         raise ContentError(_as_errors(loaded.warnings))
     created = _creation_date()
-    target = Path(output_folder) / f"{output_name(loaded)}.pdf"
+    target = Path(output_folder) / f"{output_name(loaded)}{chosen.suffix}.pdf"
+    stylesheets = [styles / "booklet.css"]
+    if chosen.stylesheet:
+        stylesheets.append(styles / chosen.stylesheet)
     pages_file = target.with_name(f".{target.stem}.pages.json")
     if parts is None:
         parts = worth_parts(loaded)
@@ -83,32 +95,38 @@ def build(
         rendered = render_in_parts(
             loaded,
             created=created,
-            stylesheets=[styles / "booklet.css"],
+            stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
             allowed_folders=[loaded.folder, styles],
             cache_folder=target.with_name(f".{target.stem}.parts"),
             progress=progress,
+            write_options=chosen.write_options,
         )
     else:
         rendered = render_pdf(
             lambda page_of: render_html(loaded, page_of, created=created),
             lambda page_of: needs_literal_numbers(loaded, page_of),
-            stylesheets=[styles / "booklet.css"],
+            stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
             allowed_folders=[loaded.folder, styles],
             identifier=_identifier(loaded),
             progress=progress,
             guess=_last_pages(pages_file),
+            write_options=chosen.write_options,
         )
     render_warnings = [
         Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
     ]
     if strict and render_warnings:
         raise ContentError(_as_errors(render_warnings))
-    write_atomically(target, rendered.pdf)
+    words = labels_for(loaded.content.conference.language)
+    pdf, page_count = finish(rendered.pdf, chosen, words["cover"], words["back_cover"])
+    if edition == "email":
+        check_budget(pdf, max_size, chosen)
+    write_atomically(target, pdf)
     write_atomically(pages_file, json.dumps(rendered.page_of, sort_keys=True).encode())
     warnings = [str(problem) for problem in loaded.warnings + render_warnings]
-    return BuildResult(target, rendered.page_count, rendered.page_of, warnings)
+    return BuildResult(target, page_count, rendered.page_of, warnings)
 
 
 def _last_pages(pages_file: Path) -> dict[str, int] | None:

@@ -59,7 +59,19 @@ def _environment() -> Environment:
     )
     environment.filters["markdown"] = markdown
     environment.filters["typeset"] = typeset
+    environment.filters["qr_code"] = qr_code
     return environment
+
+
+def qr_code(address: str) -> Markup:
+    """A QR code of a web address as inline SVG: vector, so sharp at any print size.
+    The address was checked against model.WebAddress; segno draws only its modules."""
+    import segno  # only booklets with a website need it
+
+    svg = segno.make(address, error="m").svg_inline(
+        scale=1, border=0, unit="mm", dark="black", light=None, omitsize=False
+    )
+    return Markup(svg)
 
 
 @dataclass

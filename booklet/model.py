@@ -23,6 +23,10 @@ ClockTime = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$")
 ]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+# A web page the booklet links to (and prints as a QR code): http(s) only, no spaces.
+WebAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/?#]+\.[^\s]+$")
+]
 Markdown = str
 
 ItemKind = Literal["talk", "keynote", "panel", "workshop", "break", "other"]
@@ -49,6 +53,9 @@ class Conference(Strict):
     date: datetime.date | None = Field(None, description="First (or only) day, 2026-05-12.")
     end_date: datetime.date | None = Field(None, description="Last day, for several days.")
     venue: Text | None = Field(None, description="Place name and address; lines kept.")
+    website: WebAddress | None = Field(
+        None, description="https://... : on the back cover, as text and as a QR code."
+    )
     welcome: Markdown | None = Field(None, description="Welcome text, Markdown.")
     abstracts_intro: Text | None = Field(
         None, description="A sentence that opens the abstracts section."

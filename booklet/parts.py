@@ -80,6 +80,7 @@ def render_in_parts(
     allowed_folders: list[Path],
     cache_folder: Path,
     progress: Callable[[str], None] | None = None,
+    write_options: dict | None = None,
 ) -> RenderedBooklet:
     view = booklet_view(loaded)
     day_groups = _day_groups([len(talks) for _, _, talks in view.abstract_days])
@@ -95,6 +96,7 @@ def render_in_parts(
     renderer = _Renderer(
         loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
     )
+    renderer.write_options = write_options or {}
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
@@ -236,6 +238,7 @@ class _Renderer:
         self, loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
     ):
         self.report = report
+        self.write_options: dict = {}  # for WeasyPrint's write_pdf: the edition's
         self.stage = ""
         self.loaded = loaded
         self.created = created
@@ -271,8 +274,9 @@ class _Renderer:
             for part, page_of in jobs
         ]
         writes = [index not in drafts for index in range(len(jobs))]
+        options = sorted(self.write_options.items())
         keys = [
-            hashlib.sha256(f"{self.theme_key} {write} {html}".encode()).hexdigest()
+            hashlib.sha256(f"{self.theme_key} {write} {options} {html}".encode()).hexdigest()
             for html, write in zip(htmls, writes, strict=True)
         ]
         self.used.update(keys)
@@ -285,7 +289,12 @@ class _Renderer:
             _WORKER = self
             # The longest first, so that no core is left with a long part at the end.
             missing.sort(key=lambda index: len(htmls[index]), reverse=True)
-            work = [(htmls[index], writes[index]) for index in missing]
+            # Running heads and page numbers are not content: the furniture is never
+            # tagged (joining marks it as an artifact).
+            work = [
+                (htmls[index], writes[index], jobs[index][0].kind != "furniture")
+                for index in missing
+            ]
             processes = min(len(missing), _cores())
             if processes == 1:
                 fresh = []
@@ -354,20 +363,22 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def _lay_out(job: tuple[str, bool]) -> LaidOutPart:
-    html, write = job
+def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
+    html, write, with_options = job
     worker = _WORKER
     assert worker is not None
     with weasyprint_messages() as messages:
+        options = worker.write_options if with_options else {}
+        # Image options act when the images load, during layout, not when writing.
         document = weasyprint.HTML(
             string=html, base_url=worker.base_url, url_fetcher=worker.fetcher
-        ).render(stylesheets=worker.css, font_config=worker.font_config)
+        ).render(stylesheets=worker.css, font_config=worker.font_config, **options)
         anchors = anchors_by_page(document)
         _keep_links_to_other_parts(document, anchors)
         pdf = b""
         if write:
             with font_timestamps_fixed():
-                pdf = document.write_pdf()
+                pdf = document.write_pdf(**options)
     blank = [n for n, page in enumerate(document.pages, start=1) if page._page_box.page_type.blank]
     return LaidOutPart(pdf, len(document.pages), anchors, list(messages), blank)
 
@@ -414,15 +425,26 @@ def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
 
         if len(furniture_pdf.pages) != plan.back_start - plan.abstracts_start:
             raise RenderError("running heads and page numbers do not fit the abstracts pages")
+        tagged = "/StructTreeRoot" in sources[0].Root
         for offset, furniture_page in enumerate(furniture_pdf.pages):
-            booklet.pages[plan.abstracts_start - 1 + offset].add_overlay(furniture_page)
+            page = booklet.pages[plan.abstracts_start - 1 + offset]
+            if tagged:  # screen readers skip running heads and page numbers
+                page.contents_add(b"/Artifact BMC\n", prepend=False)
+            page.add_overlay(furniture_page)
+            if tagged:
+                page.contents_add(b"\nEMC\n", prepend=False)
 
         owned = [part.anchors for part in [front, *laid_out, back]]
         _join_destinations(booklet, sources, first_page_of_source, owned)
         _join_outlines(booklet, sources, first_page_of_source)
+        if tagged:
+            _join_structure(booklet, sources, first_page_of_source)
         booklet.docinfo = booklet.copy_foreign(sources[0].docinfo)
-        if "/Lang" in sources[0].Root:
-            booklet.Root.Lang = sources[0].Root.Lang
+        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+            if key in sources[0].Root:
+                # copy_foreign takes only objects of their own: make it one there first
+                value = sources[0].make_indirect(sources[0].Root[key])
+                booklet.Root[key] = booklet.copy_foreign(value)
         output = io.BytesIO()
         booklet.save(
             output,
@@ -448,6 +470,45 @@ def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:
             target = booklet.pages[first + index_of[destination[0].objgen]].obj
             names[name] = pikepdf.Array([target, *destination[1:]])
     booklet.Root.Names = pikepdf.Dictionary(Dests=names.obj)
+
+
+def _join_structure(booklet, sources, first_page_of_source) -> None:
+    """The parts' tag trees (for screen readers) as one: every part's elements under one
+    Document element, in page order, and the parent tree that maps each page's marked
+    content and each link back to its element numbered afresh across the parts."""
+    import pikepdf
+
+    document = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document)
+    document = booklet.make_indirect(document)
+    root = booklet.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([document]))
+    )
+    document.P = root
+    children, numbers = pikepdf.Array(), pikepdf.Array()
+    next_key = 0
+    for source, first in zip(sources, first_page_of_source, strict=True):
+        # Copied after the pages: qpdf maps each /Pg to the page copied before.
+        tree = booklet.copy_foreign(source.Root.StructTreeRoot)
+        for element in tree.K[0].K:
+            element.P = document
+            children.append(element)
+        parents = tree.ParentTree.Nums
+        new_key = {}
+        for index in range(0, len(parents), 2):
+            new_key[int(parents[index])] = next_key
+            numbers.extend([next_key, parents[index + 1]])
+            next_key += 1
+        for offset in range(len(source.pages)):
+            page = booklet.pages[first + offset]
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = new_key[int(page.obj.StructParents)]
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = new_key[int(annotation.StructParent)]
+    document.K = children
+    root.ParentTree = booklet.make_indirect(pikepdf.Dictionary(Nums=numbers))
+    root.ParentTreeNextKey = next_key
+    booklet.Root.StructTreeRoot = root
 
 
 def _join_outlines(booklet, sources, first_page_of_source) -> None:

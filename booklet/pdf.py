@@ -128,6 +128,7 @@ def render_pdf(
     identifier: bytes,
     progress: Callable[[str], None] | None = None,
     guess: dict[str, int] | None = None,
+    write_options: dict | None = None,
 ) -> RenderedBooklet:
     """Lay out the booklet until its page numbers are right, then write the PDF.
 
@@ -139,9 +140,10 @@ def render_pdf(
     font_config = FontConfiguration()
 
     def layout(html: str) -> weasyprint.Document:
+        # Image options act when the images load, during layout, not when writing.
         return weasyprint.HTML(
             string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher
-        ).render(stylesheets=css, font_config=font_config)
+        ).render(stylesheets=css, font_config=font_config, **(write_options or {}))
 
     with weasyprint_messages() as messages, _progress_reported(progress):
         css = [
@@ -165,7 +167,7 @@ def render_pdf(
         if progress:
             progress(f"writing: {len(document.pages)} pages")
         with font_timestamps_fixed():
-            pdf = document.write_pdf(pdf_identifier=identifier)
+            pdf = document.write_pdf(pdf_identifier=identifier, **(write_options or {}))
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
 
 

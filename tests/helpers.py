@@ -225,3 +225,49 @@ def overlapping_lines(pdf_path: Path) -> list[tuple[int, str, str]]:
         text.close()
     document.close()
     return found
+
+
+def tag_tree(pdf_path: Path) -> dict[str, int]:
+    """How many structure elements of each kind the PDF's tag tree holds, after checking
+    that the tree is whole: every element's page is a page of this PDF, every page's
+    marked content has its entry in the parent tree, every link its own."""
+    import collections
+
+    import pikepdf
+
+    with pikepdf.open(pdf_path) as pdf:
+        assert pdf.Root.MarkInfo.Marked, "not marked as tagged"
+        root = pdf.Root.StructTreeRoot
+        pages = {page.objgen for page in pdf.pages}
+        numbers = root.ParentTree.Nums
+        parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+        assert len(parents) * 2 == len(numbers), "a parent tree key is used twice"
+        kinds: collections.Counter[str] = collections.Counter()
+        stack = [root.K[0]]
+        while stack:
+            element = stack.pop()
+            if not isinstance(element, pikepdf.Dictionary):
+                continue  # a marked-content id on the element's page
+            if "/Pg" in element:
+                assert element.Pg.objgen in pages, "an element points at a page not here"
+            if "/S" in element:
+                kinds[str(element.S)] += 1
+            children = element.get("/K")
+            if children is not None:
+                is_list = isinstance(children, pikepdf.Array)
+                stack.extend(children if is_list else [children])
+        for number, page in enumerate(pdf.pages, start=1):
+            marked = {
+                int(operands[1].MCID)
+                for operands, operator in pikepdf.parse_content_stream(page)
+                if str(operator) == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and "/MCID" in operands[1]
+            }
+            if marked:
+                entry = parents[int(page.obj.StructParents)]
+                assert len(entry) == len(marked), f"page {number}: marked content unmapped"
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    assert int(annotation.StructParent) in parents, f"page {number}: a link"
+    return dict(kinds)

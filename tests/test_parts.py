@@ -7,7 +7,7 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
-from helpers import bookmarks, generate, page_references, page_text
+from helpers import bookmarks, generate, page_references, page_text, tag_tree
 
 import booklet
 from booklet.load import load_content
@@ -101,3 +101,14 @@ def test_small_days_sharing_a_part_keep_their_blank_pages_blank(tmp_path):
     texts = [page_text(page) for page in a.pages]
     assert texts == [page_text(page) for page in b.pages]
     assert "" in texts  # a day began on a right-hand page after a blank one, with nothing on it
+
+
+def test_the_joined_booklet_has_one_whole_tag_tree_like_one_document(three_days):
+    """For screen readers: the parts' tag trees become one. The single document tags its
+    running heads as content (NonStruct); the joined one marks them as artifacts."""
+    _, in_parts, single, _ = three_days
+    joined, whole = tag_tree(in_parts.pdf_path), tag_tree(single.pdf_path)
+    joined.pop("/NonStruct", None)
+    whole.pop("/NonStruct", None)
+    assert joined == whole
+    assert joined["/H2"] >= 70  # a heading for every talk

@@ -139,9 +139,9 @@ def test_affiliation_index_lists_each_organisation_with_its_speakers_and_pages(s
             assert speaker["name"] in after
 
 
-def test_page_numbers_sit_in_the_outer_corner_of_every_page_but_the_cover(seed_pdf):
+def test_page_numbers_sit_in_the_outer_corner_of_every_page_but_the_covers(seed_pdf):
     width = float(seed_pdf.pages[0].mediabox.width)
-    for number, page in enumerate(seed_pdf.pages[1:], start=2):
+    for number, page in enumerate(seed_pdf.pages[1:-1], start=2):
         footer = [run for run in text_runs(page) if run.y < 20 * MM and run.text == str(number)]
         assert footer, f"page {number} has no page number in its footer"
         outer_left = number % 2 == 0  # even pages are left-hand pages
@@ -153,7 +153,7 @@ def test_running_heads_name_the_section_except_on_its_opening_page(seed_pdf):
     height = float(seed_pdf.pages[0].mediabox.height)
     starts = {section_page(seed_pdf, title): title for title in SECTIONS}
     current = None
-    for number, page in enumerate(seed_pdf.pages[1:], start=2):
+    for number, page in enumerate(seed_pdf.pages[1:-1], start=2):  # not on the covers
         head = [run for run in text_runs(page) if run.y > height - 16 * MM]
         if number in starts:
             current = starts[number]

@@ -1,0 +1,179 @@
+"""One content, three PDFs: what differs between the print shop, the inbox and the screen.
+
+- screen: the everyday booklet (`<slug>.pdf`): tagged for screen readers (PDF/UA-1, with
+  language and title), clickable, no bleed or marks.
+- print (`<slug>-print.pdf`): 3 mm bleed that the covers' colour runs into, crop marks
+  outside it, TrimBox and BleedBox, images as given, and the page count made a multiple
+  of 4 (a saddle-stitched booklet is folded sheets of 4 pages) by blank pages before
+  the back cover, which stays the last page.
+- email (`<slug>-email.pdf`): as screen, with images downsampled for screens and a size
+  budget that the build enforces.
+
+Every edition carries page labels, so that a viewer's page box shows the booklet's own
+numbers ("Omslag", 2, 3, ...), the same in all three.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from .errors import BookletError
+
+BLEED_PT = 3 * 72 / 25.4  # 3 mm, the print shops' usual bleed
+SLUG_PT = 10 * 72 / 25.4  # room outside the bleed for the crop marks
+MARK_PT = 5 * 72 / 25.4  # length of a crop mark
+DEFAULT_EMAIL_BUDGET = 1_000_000  # bytes: what most mail servers pass without complaint
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    suffix: str  # of the file name: "" for screen
+    stylesheet: str | None  # extra CSS from the styles folder, after booklet.css
+    write_options: dict = field(default_factory=dict)  # for WeasyPrint's write_pdf
+    tagged: bool = False
+    for_print: bool = False
+
+
+EDITIONS = {
+    "screen": Edition("screen", "", None, {"pdf_variant": "pdf/ua-1"}, tagged=True),
+    "print": Edition("print", "-print", "print.css", for_print=True),
+    "email": Edition(
+        "email",
+        "-email",
+        None,
+        {"pdf_variant": "pdf/ua-1", "optimize_images": True, "dpi": 150, "jpeg_quality": 80},
+        tagged=True,
+    ),
+}
+
+
+def finish(
+    pdf: bytes, edition: Edition, cover_label: str, back_cover_label: str
+) -> tuple[bytes, int]:
+    """The edition's last touches on the PDF WeasyPrint wrote; and its page count."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        if edition.for_print:
+            _pad_to_whole_sheets(document)
+            _add_crop_marks(document)
+        _label_pages(document, cover_label, back_cover_label)
+        output = io.BytesIO()
+        document.save(output, deterministic_id=True)
+        return output.getvalue(), len(document.pages)
+
+
+def _pad_to_whole_sheets(document) -> None:
+    """Blank pages before the back cover until the count is a multiple of 4."""
+    import pikepdf
+
+    back_cover = document.pages[-1].obj
+    for _ in range(-len(document.pages) % 4):
+        blank = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            Resources=pikepdf.Dictionary(),
+            Contents=pikepdf.Stream(document, b""),
+        )
+        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+            if box in back_cover:
+                blank[box] = back_cover[box]
+        document.pages.insert(len(document.pages) - 1, pikepdf.Page(document.make_indirect(blank)))
+
+
+def _add_crop_marks(document) -> None:
+    """Crop marks at the trim lines, in the slug outside the bleed, where the guillotine
+    cuts them off. WeasyPrint's own marks would lie inside the 3 mm bleed."""
+    import pikepdf
+
+    for page in document.pages:
+        if "/TrimBox" in page.obj:
+            left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
+        else:  # a blank page the joining of parts added: its MediaBox includes the bleed
+            media = [float(v) for v in page.obj.MediaBox]
+            left, bottom = media[0] + BLEED_PT, media[1] + BLEED_PT
+            right, top = media[2] - BLEED_PT, media[3] - BLEED_PT
+            page.obj.TrimBox = pikepdf.Array([left, bottom, right, top])
+        bleed = [left - BLEED_PT, bottom - BLEED_PT, right + BLEED_PT, top + BLEED_PT]
+        page.obj.BleedBox = pikepdf.Array(bleed)
+        page.obj.MediaBox = pikepdf.Array(
+            [bleed[0] - SLUG_PT, bleed[1] - SLUG_PT, bleed[2] + SLUG_PT, bleed[3] + SLUG_PT]
+        )
+        lines = []
+        start, end = BLEED_PT + 1, BLEED_PT + 1 + MARK_PT  # from just outside the bleed
+        for x in (left, right):
+            for y, direction in ((bottom, -1), (top, 1)):
+                lines.append((x, y + direction * start, x, y + direction * end))
+        for y in (bottom, top):
+            for x, direction in ((left, -1), (right, 1)):
+                lines.append((x + direction * start, y, x + direction * end, y))
+        # Registration colour: the marks print on every plate.
+        drawing = ["q 0.25 w 1 1 1 1 k 1 1 1 1 K"]
+        drawing += [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S" for x1, y1, x2, y2 in lines]
+        drawing.append("Q")
+        page.contents_add(pikepdf.Stream(document, "\n".join(drawing).encode()), prepend=False)
+
+
+def _label_pages(document, cover_label: str, back_cover_label: str) -> None:
+    """Page labels: the cover by name, then the booklet's page numbers from 2, the back
+    cover by name."""
+    import pikepdf
+
+    count = len(document.pages)
+    labels = [0, pikepdf.Dictionary(P=cover_label)]
+    if count > 2:
+        labels += [1, pikepdf.Dictionary(S=pikepdf.Name.D, St=2)]
+    if count > 1:
+        labels += [count - 1, pikepdf.Dictionary(P=back_cover_label)]
+    document.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+
+
+def check_budget(pdf: bytes, budget: int, edition: Edition) -> None:
+    """Refuse a PDF over the size budget, saying what makes it large."""
+    if len(pdf) <= budget:
+        return
+    import pikepdf
+
+    images: list[tuple[int, int]] = []  # (bytes, first page)
+    fonts = 0
+    seen: set[tuple[int, int]] = set()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            for image in page.images.values():
+                if image.objgen not in seen:
+                    seen.add(image.objgen)
+                    images.append((len(image.read_raw_bytes()), number))
+        for obj in document.objects:
+            is_font = isinstance(obj, pikepdf.Stream) and "/Length1" in obj  # TrueType
+            if is_font and obj.objgen not in seen:
+                seen.add(obj.objgen)
+                fonts += len(obj.read_raw_bytes())
+    images.sort(reverse=True)
+    largest = ", ".join(f"{size // 1024} KB on page {page}" for size, page in images[:3])
+    image_total = sum(size for size, _ in images)
+    raise BookletError(
+        f"the {edition.name} edition is {_size(len(pdf))}, over its budget of "
+        f"{_size(budget)}: images {_size(image_total)}"
+        + (f" (largest: {largest})" if images else "")
+        + f", fonts {_size(fonts)}, text and drawing {_size(len(pdf) - image_total - fonts)}. "
+        "Use smaller photos, or raise the budget with --max-size"
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.2f} MB" if count >= 100_000 else f"{count // 1000} KB"
+
+
+def parse_size(text: str) -> int:
+    """'1MB', '750 KB', '2.5M' -> bytes (decimal units, as mail servers count)."""
+    cleaned = text.strip().upper().replace(" ", "").removesuffix("B")
+    factor = {"K": 1_000, "M": 1_000_000, "G": 1_000_000_000}.get(cleaned[-1:], 1)
+    number = cleaned[:-1] if factor != 1 else cleaned
+    try:
+        value = float(number)
+    except ValueError:
+        raise BookletError(f"--max-size: '{text}' is not a size such as 1MB or 800KB") from None
+    if value <= 0:
+        raise BookletError(f"--max-size: '{text}' must be more than nothing")
+    return int(value * factor)
