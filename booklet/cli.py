@@ -19,6 +19,7 @@ import typer
 from . import __version__
 from .api import build as build_booklet
 from .api import check as check_content
+from .editions import EDITIONS, parse_size
 from .errors import BookletError, ContentError, display_path
 from .schema import PARTS, schema_text
 
@@ -62,29 +63,54 @@ def build(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the PDF.")] = Path(
         "output"
     ),
+    edition: Annotated[
+        str,
+        typer.Option(
+            "--edition",
+            "-e",
+            help="screen (tagged, <slug>.pdf), print (bleed, crop marks, pages in fours), "
+            "email (small, within --max-size), or all three.",
+        ),
+    ] = "screen",
+    max_size: Annotated[
+        str, typer.Option("--max-size", help="Size budget of the email edition, e.g. 2MB.")
+    ] = "1MB",
     strict: StrictOption = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Check the content and build the booklet PDF.
 
-    Example: booklet build content -o output
+    Example: booklet build content -o output --edition all
     """
-    progress = None if quiet else Progress()
-    try:
-        result = _run(
-            lambda: build_booklet(content, output, strict=strict, progress=progress),
-            debug,
-            after_problems="; no PDF written, the previous one is unchanged",
-        )
-    finally:
-        if progress:
-            progress.done()
-    for warning in result.warnings:
-        typer.echo(warning, err=True)
-    if not quiet:
-        typer.echo(f"{_count(result.page_count, 'page')}", err=True)
-    typer.echo(display_path(result.pdf_path))
+    editions = list(EDITIONS) if edition == "all" else [edition]
+    budget = _run(lambda: parse_size(max_size), debug)
+    for name in editions:
+        progress = None if quiet else Progress()
+        try:
+            result = _run(
+                lambda name=name, progress=progress: build_booklet(
+                    content,
+                    output,
+                    strict=strict,
+                    progress=progress,
+                    edition=name,
+                    max_size=budget,
+                ),
+                debug,
+                after_problems="; no PDF written, the previous one is unchanged",
+            )
+        finally:
+            if progress:
+                progress.done()
+        for warning in result.warnings:
+            typer.echo(warning, err=True)
+        if not quiet:
+            size = result.pdf_path.stat().st_size
+            typer.echo(
+                f"{name}: {_count(result.page_count, 'page')}, {size / 1000:,.0f} KB", err=True
+            )
+        typer.echo(display_path(result.pdf_path))
 
 
 @app.command()
@@ -132,6 +158,151 @@ def import_command(
         err=True,
     )
     typer.echo(display_path(output))
+
+
+@app.command("impose")
+def impose_command(
+    pdf: Annotated[Path, typer.Argument(help="The booklet PDF, A5 or A4 pages.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="PDF to write. Default: <PDF>-imposed.pdf beside it."),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="A4 or A3. Default: A4 for A5 pages, A3 for A4 pages."),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Lay out the booklet for saddle stitching: two pages to a side, in printer's order.
+
+    Print double-sided, flip on the SHORT edge; fold the stack in half, staple on the fold.
+
+    Pages are cut at their trim box: bleed and crop marks are left off.
+
+    Example: booklet impose output/booklet.pdf -o output/booklet-imposed.pdf
+    """
+    from .impose import default_target, impose
+
+    target = output if output is not None else default_target(pdf)
+    result = _run(lambda: impose(pdf, target, sheet), debug)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    typer.echo(
+        f"{_count(result.sheets, 'sheet')} ({result.pages} pages): print double-sided, "
+        "flip on the short edge, fold the stack in half",
+        err=True,
+    )
+    typer.echo(display_path(result.target))
+
+
+@app.command("mail")
+def mail_command(
+    recipients: Annotated[
+        Path,
+        typer.Option(
+            "--recipients",
+            help="CSV file (UTF-8) with a header row: an email column, name, any others.",
+        ),
+    ],
+    content: ContentArgument = Path("content"),
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Folder for the booklet; invitations go in its mail/."),
+    ] = Path("output"),
+    sender: Annotated[
+        str | None,
+        typer.Option("--from", help="Sender, e.g. 'ATV <konference@atv.dk>'; --send needs it."),
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Send the invitations; without it they are only written.")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="SMTP server.")] = "localhost",
+    port: Annotated[int, typer.Option("--port", help="SMTP port.")] = 587,
+    starttls: Annotated[
+        bool,
+        typer.Option(
+            "--starttls/--no-starttls", help="Encrypt; --no-starttls for a relay on this machine."
+        ),
+    ] = True,
+    rate: Annotated[float, typer.Option("--rate", help="At most so many messages a minute.")] = 30,
+    resend_unconfirmed: Annotated[
+        bool,
+        typer.Option(
+            "--resend-unconfirmed",
+            help="Send again to those an interrupted run may or may not have reached.",
+        ),
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write an invitation email for everyone in a CSV file, the booklet attached; --send sends.
+
+    Templates: CONTENT/mail/subject.txt, invitation.txt, invitation.html. Written to OUTPUT/mail/.
+
+    --send logs each message in OUTPUT/mail/sent.log; run again, it sends only to the rest.
+
+    SMTP user and password come from BOOKLET_SMTP_USER and BOOKLET_SMTP_PASSWORD, never options.
+
+    A row with a bad address gets no invitation and is listed; the others go out; exit code 1.
+
+    Example: booklet mail content --recipients people.csv --from konference@atv.dk --send
+    """
+    from .mail import SmtpSettings, prepare_invitations, send_invitations
+
+    if send and not sender:
+        typer.echo("error: --send needs --from ADDRESS, the sender of the invitations", err=True)
+        raise typer.Exit(1)
+    if not rate > 0:
+        typer.echo("error: --rate must be more than 0 messages a minute", err=True)
+        raise typer.Exit(1)
+    smtp = None
+    if send:
+        smtp = _run(lambda: SmtpSettings.from_environment(host, port, starttls), debug)
+    # The CSV and the templates are checked before the booklet is built: a typo shows at once.
+    invitations = _run(
+        lambda: prepare_invitations(content, recipients, sender),
+        debug,
+        after_problems="; no invitations written",
+    )
+    progress = Progress()
+    try:
+        booklet = _run(
+            lambda: build_booklet(content, output, edition="email", progress=progress),
+            debug,
+            after_problems="; no invitations written",
+        )
+    finally:
+        progress.done()
+    for warning in booklet.warnings:
+        typer.echo(warning, err=True)
+    mail_folder = output / "mail"
+    report = _run(lambda: invitations.write(booklet.pdf_path, mail_folder), debug)
+    for problem in report.problems:
+        typer.echo(str(problem), err=True)
+    summary = f"{_count(len(report.written), 'invitation')} written to {display_path(mail_folder)}"
+    if report.calendar:
+        summary += ", each with a calendar invitation"
+    if report.errors:
+        summary += f"; {_count(len(report.errors), 'row')} of the CSV got none"
+    typer.echo(summary, err=True)
+    failed = bool(report.errors)
+    if smtp is not None:
+        sending = _run(
+            lambda: send_invitations(
+                mail_folder,
+                smtp,
+                rate,
+                resend_unconfirmed=resend_unconfirmed,
+                progress=lambda line: typer.echo(line, err=True),
+            ),
+            debug,
+        )
+        for line in sending.problems():
+            typer.echo(line, err=True)
+        typer.echo(sending.summary(), err=True)
+        failed = failed or not sending.ok
+    typer.echo(display_path(mail_folder))
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

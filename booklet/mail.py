@@ -1,0 +1,881 @@
+"""Invitations by email: one message per row of a CSV file, with the booklet attached.
+
+Two steps, so that the organiser can look before anything leaves the machine:
+
+- `write_invitations` renders the templates in CONTENT/mail/ (subject.txt, invitation.txt,
+  invitation.html) for every row of the CSV and writes one .eml file per recipient, with
+  the booklet's PDF and, when the conference has a date, a calendar invitation attached.
+- `send_invitations` delivers those files over SMTP at a bounded rate. Every step is
+  logged in sent.log before the next is taken, so an interrupted run can be run again: it
+  sends no one the invitation twice and skips no one.
+
+What stops everything, before a file is written: a CSV that cannot be read as a whole (not
+UTF-8, no header, no `email` column) and any mistake in the templates. What stops only one
+row: a bad or repeated address, an empty row. That row gets no invitation and is reported;
+the other rows are written and sent all the same, and the command exits 1 at the end.
+When every row is wrong, nothing is written.
+
+Content and CSV are untrusted: the templates run in Jinja's sandbox, the HTML template
+escapes every value, and no value can add a header to a message.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import ipaddress
+import json
+import os
+import re
+import smtplib
+import ssl
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.utils import formatdate, parseaddr
+from itertools import zip_longest
+from pathlib import Path
+
+from jinja2 import (
+    BaseLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+    select_autoescape,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import labels
+from .checks import did_you_mean
+from .errors import BookletError, ContentError, Problem, display_path
+from .files import write_atomically
+from .load import load_content
+from .model import Conference, slug
+
+MAIL_FOLDER = "mail"  # the templates in the content folder, the messages in the output
+SUBJECT, TEXT, HTML = "subject.txt", "invitation.txt", "invitation.html"
+SENT_LOG = "sent.log"
+USER_VARIABLE = "BOOKLET_SMTP_USER"
+PASSWORD_VARIABLE = "BOOKLET_SMTP_PASSWORD"
+
+# A domain as mail servers accept it: labels of letters, digits and hyphens, at least two.
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+
+
+# --- the recipients ----------------------------------------------------------------
+
+
+@dataclass
+class Recipient:
+    line: int  # where the row starts in the CSV, as a spreadsheet numbers it
+    address: str
+    fields: dict[str, str]  # every column by its header name: the template's `recipient`
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.fields.get("name", "").split())
+
+
+@dataclass
+class RecipientList:
+    recipients: list[Recipient]
+    columns: list[str]
+    problems: list[Problem]  # rows that get no invitation, and warnings
+
+
+def read_recipients(csv_path: Path) -> RecipientList:
+    """The rows of the CSV that can be sent to, and a problem for every one that cannot.
+
+    Raises ContentError when the file as a whole is unusable (unreadable, not UTF-8, no
+    header, no `email` column)."""
+    csv_path = Path(csv_path)
+    shown = display_path(csv_path)
+
+    def fatal(line: int, message: str) -> ContentError:
+        return ContentError([Problem(shown, line, 0, "", message)])
+
+    try:
+        data = csv_path.read_bytes()
+    except OSError as error:
+        raise fatal(0, f"cannot read it ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise fatal(
+            line, f"not UTF-8 (byte 0x{data[error.start]:02X}); save it as 'CSV UTF-8'"
+        ) from None
+    # A spreadsheet set to Danish writes semicolons between the values.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []  # (line where the row starts, its values)
+    try:
+        line = 1
+        for values in reader:
+            rows.append((line, values))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise fatal(reader.line_num, f"cannot be read as CSV ({error})") from None
+
+    if not rows or not any(value.strip() for value in rows[0][1]):
+        raise fatal(1, "no header row; the first row must name the columns, e.g. email,name")
+    columns = [cell.strip() for cell in rows[0][1]]
+    problems = [
+        Problem(shown, 1, 0, "", f"the column '{column}' is named twice in the header")
+        for column in sorted({column for column in columns if column and columns.count(column) > 1})
+    ]
+    if "email" not in columns:
+        problems.append(
+            Problem(
+                shown,
+                1,
+                0,
+                "",
+                f"no 'email' column{did_you_mean('email', columns)} "
+                f"(the header is: {delimiter.join(columns)})",
+            )
+        )
+    if problems:
+        raise ContentError(problems)
+    if len(rows) == 1:
+        raise fatal(1, "no recipients: there is no row below the header")
+    if "name" not in columns:
+        problems.append(
+            Problem(shown, 1, 0, "", "no 'name' column: no one can be greeted by name", "warning")
+        )
+
+    recipients: list[Recipient] = []
+    first_seen: dict[str, int] = {}  # lower-case address -> its line
+    for line, values in rows[1:]:
+        if not any(value.strip() for value in values):
+            problems.append(Problem(shown, line, 0, "", "empty row; delete it"))
+            continue
+        if len(values) > len(columns):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    "",
+                    f"{len(values)} values, but the header names {len(columns)} columns; "
+                    f"a value with a '{delimiter}' in it must be in double quotes",
+                )
+            )
+            continue
+        fields = {
+            column: value.strip()
+            for column, value in zip_longest(columns, values, fillvalue="")
+            if column
+        }
+        address = fields["email"]
+        wrong = address_problem(address)
+        if wrong:
+            problems.append(Problem(shown, line, 0, "email", wrong))
+            continue
+        key = address.lower()
+        if key in first_seen:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    0,
+                    "email",
+                    f"'{address}' is already on line {first_seen[key]}; "
+                    "it gets one invitation, from that line",
+                )
+            )
+            continue
+        first_seen[key] = line
+        recipients.append(Recipient(line, address, fields))
+    return RecipientList(recipients, [column for column in columns if column], problems)
+
+
+def address_problem(address: str) -> str | None:
+    """Why a message cannot be sent to `address`, in the organiser's words; None if it can."""
+    if not address:
+        return "no email address"
+    if any(character.isspace() for character in address):
+        return f"'{address}' has a space in it"
+    if not address.isascii():
+        return (
+            f"'{address}' has a letter outside a-z (such as æ, ø or å); "
+            "few mail servers accept that"
+        )
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError):
+        return f"'{address}' is not an email address like name@example.org"
+    if parsed.addr_spec != address or not parsed.username:
+        return f"'{address}' is not an email address like name@example.org"
+    if not _DOMAIN.fullmatch(parsed.domain):
+        return f"'{address}': after the @ must come a domain like example.org"
+    return None
+
+
+def parse_sender(sender: str) -> Address:
+    """--from: 'konference@atv.dk' or 'ATV <konference@atv.dk>'."""
+    display_name, address = parseaddr(sender)
+    wrong = address_problem(address) if address else "no email address"
+    if wrong or "\n" in sender or "\r" in sender:
+        raise BookletError(f"--from {sender!r}: {wrong or 'must be one line'}")
+    return Address(display_name=" ".join(display_name.split()), addr_spec=address)
+
+
+# --- the templates -------------------------------------------------------------------
+
+
+class _TemplateFiles(BaseLoader):
+    """The mail templates, read from the content folder once. Each carries its path as the
+    organiser would type it, so that Jinja names the file (and the line) of a mistake."""
+
+    def __init__(self, sources: dict[str, tuple[str, str]]):
+        self.sources = sources  # template name -> (source, shown path)
+
+    def get_source(self, environment, template):
+        if template not in self.sources:
+            raise TemplateNotFound(template)
+        source, shown = self.sources[template]
+        return source, shown, lambda: True
+
+
+def _read_templates(content_folder: Path) -> dict[str, tuple[str, str]]:
+    folder = content_folder / MAIL_FOLDER
+    sources: dict[str, tuple[str, str]] = {}
+    problems = []
+    for name in (SUBJECT, TEXT, HTML):
+        path = folder / name
+        shown = display_path(path)
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    0,
+                    "",
+                    f"file is missing; invitations need {SUBJECT}, {TEXT} and {HTML} "
+                    f"in the folder {display_path(folder)}",
+                )
+            )
+        elif not path.resolve().is_relative_to(content_folder.resolve()):
+            problems.append(Problem(shown, 0, 0, "", "links to a file outside the content folder"))
+        else:
+            try:
+                sources[name] = (path.read_text(encoding="utf-8"), shown)
+            except UnicodeDecodeError:
+                problems.append(Problem(shown, 0, 0, "", "not UTF-8 text"))
+            except OSError as error:
+                problems.append(Problem(shown, 0, 0, "", f"cannot read it ({error.strerror})"))
+    if problems:
+        raise ContentError(problems)
+    return sources
+
+
+def _environment(sources: dict[str, tuple[str, str]]) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=_TemplateFiles(sources),
+        undefined=StrictUndefined,  # a misspelt placeholder is an error, not a blank
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,  # a line with only {% if %} on it leaves no empty line
+        lstrip_blocks=True,
+    )
+
+
+def conference_variables(conference: Conference) -> dict:
+    """The template's `conference`. `dates` is the date(s) as the booklet prints them."""
+    dates = None
+    if conference.date:
+        dates = labels.format_days(conference.date, conference.end_date, conference.language)
+    return {
+        "title": conference.title,
+        "subtitle": conference.subtitle,
+        "organiser": conference.organiser,
+        "date": conference.date,
+        "end_date": conference.end_date,
+        "venue": conference.venue,
+        "dates": dates,
+    }
+
+
+def _template_problem(error: Exception, shown: str, names: list[str]) -> Problem:
+    """An error raised while rendering a template, located in the template's own lines
+    (Jinja rewrites its traceback so that its frames carry the template's lines)."""
+    line = 0
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == shown:
+            line = frame.lineno or 0
+    if isinstance(error, UndefinedError):
+        unknown = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(error))
+        word = next((group for group in unknown.groups() if group), "") if unknown else ""
+        message = f"unknown placeholder: {error}{did_you_mean(word, names)}"
+    else:
+        message = f"{type(error).__name__}: {error}"
+    return Problem(shown, line, 0, "", message)
+
+
+# --- the invitations -----------------------------------------------------------------
+
+
+@dataclass
+class RenderedInvitation:
+    recipient: Recipient
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass
+class MailReport:
+    written: list[Path]  # one .eml file per recipient
+    problems: list[Problem]  # rows that got no invitation (errors), and warnings
+    calendar: bool  # whether a calendar invitation is attached
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+
+@dataclass
+class Invitations:
+    """Everything checked and rendered, ready to be written with the booklet attached."""
+
+    conference: Conference
+    rendered: list[RenderedInvitation]
+    problems: list[Problem]
+    sender: Address | None
+
+    def write(
+        self, attachment: Path, mail_folder: Path, *, now: datetime.datetime | None = None
+    ) -> MailReport:
+        """One .eml file per recipient in `mail_folder`; files of an earlier run that are
+        not written again (a row since deleted) are removed, so that they are never sent.
+        `now` stamps the calendar invitation (default: the time of writing)."""
+        attachment, mail_folder = Path(attachment), Path(mail_folder)
+        try:
+            pdf = attachment.read_bytes()
+        except OSError as error:
+            raise BookletError(
+                f"{display_path(attachment)}: cannot read it ({error.strerror})"
+            ) from None
+        calendar = calendar_invitation(self.conference, now or _now())
+        written = []
+        for invitation in self.rendered:
+            message = _message(invitation, self.sender, attachment.name, pdf, calendar)
+            path = mail_folder / _file_name(invitation.recipient)
+            write_atomically(path, message.as_bytes(policy=policy.SMTP))
+            written.append(path)
+        for leftover in mail_folder.glob("*.eml"):
+            if leftover not in written:
+                leftover.unlink()
+        return MailReport(written, self.problems, calendar is not None)
+
+
+def prepare_invitations(
+    content_folder: Path, recipients_csv: Path, sender: str | None = None
+) -> Invitations:
+    """Read the content, the CSV and the templates, and render every invitation's text.
+
+    Raises ContentError, with every problem at once, when nothing can be written: the
+    content, the CSV as a whole or a template is wrong. Rows that cannot be sent to are
+    left out and listed in `problems`."""
+    content_folder = Path(content_folder)
+    parsed_sender = parse_sender(sender) if sender else None
+    conference = load_content(content_folder).content.conference
+    problems: list[Problem] = []
+    try:
+        sources = _read_templates(content_folder)
+    except ContentError as error:
+        problems += error.problems
+        sources = {}
+    try:
+        recipient_list = read_recipients(Path(recipients_csv))
+    except ContentError as error:
+        problems += error.problems
+        recipient_list = RecipientList([], [], [])
+    if problems:
+        raise ContentError(problems)
+
+    environment = _environment(sources)
+    templates = {}
+    for name in (SUBJECT, TEXT, HTML):
+        try:
+            templates[name] = environment.get_template(name)
+        except TemplateSyntaxError as error:
+            problems.append(Problem(sources[name][1], error.lineno, 0, "", error.message or ""))
+    if problems:
+        raise ContentError(problems)
+
+    variables = conference_variables(conference)
+    names = ["recipient", "conference", *recipient_list.columns, *variables]
+    template_problems: set[Problem] = set()  # one mistake is reported once, not per row
+    row_problems = list(recipient_list.problems)
+    rendered = []
+    for recipient in recipient_list.recipients:
+        context = {"recipient": dict(recipient.fields), "conference": variables}
+        texts = {}
+        for name, template in templates.items():
+            try:
+                texts[name] = template.render(context)
+            except Exception as error:  # whatever an untrusted template does wrong is its own
+                template_problems.add(_template_problem(error, sources[name][1], names))
+        if len(texts) < len(templates):
+            continue
+        subject = texts[SUBJECT].strip()
+        if len(subject.splitlines()) > 1:
+            # A line break in a header would let the rest of it become headers of its own.
+            if any(len(value.splitlines()) > 1 for value in recipient.fields.values()):
+                row_problems.append(
+                    Problem(
+                        display_path(Path(recipients_csv)),
+                        recipient.line,
+                        0,
+                        "",
+                        "a value of this row has a line break, and the subject may not",
+                    )
+                )
+            else:
+                template_problems.add(
+                    Problem(sources[SUBJECT][1], 0, 0, "", "the subject must be one line")
+                )
+            continue
+        if not subject:
+            template_problems.add(Problem(sources[SUBJECT][1], 0, 0, "", "the subject is empty"))
+            continue
+        rendered.append(RenderedInvitation(recipient, subject, texts[TEXT], texts[HTML]))
+    if template_problems:
+        raise ContentError(sorted(template_problems) + row_problems)
+    if not rendered:  # every row is wrong: nothing to write, nothing to send
+        raise ContentError(row_problems)
+    return Invitations(conference, rendered, row_problems, parsed_sender)
+
+
+def write_invitations(
+    content_folder: Path,
+    recipients_csv: Path,
+    attachment: Path,
+    mail_folder: Path,
+    sender: str | None = None,
+    *,
+    now: datetime.datetime | None = None,
+) -> MailReport:
+    """Write one .eml invitation per good row of `recipients_csv` into `mail_folder`, with
+    `attachment` (the booklet's PDF) attached. See `prepare_invitations` for what stops
+    everything and what only a row."""
+    invitations = prepare_invitations(content_folder, recipients_csv, sender)
+    return invitations.write(attachment, mail_folder, now=now)
+
+
+def _file_name(recipient: Recipient) -> str:
+    return f"{recipient.line:04d}-{slug(recipient.address)}.eml"
+
+
+def _message(
+    invitation: RenderedInvitation,
+    sender: Address | None,
+    pdf_name: str,
+    pdf: bytes,
+    calendar: bytes | None,
+) -> EmailMessage:
+    recipient = invitation.recipient
+    message = EmailMessage()
+    if sender:
+        message["From"] = sender
+    message["To"] = Address(display_name=recipient.name, addr_spec=recipient.address)
+    message["Subject"] = invitation.subject
+    # The same invitation to the same person keeps its id, so a mail program can tell
+    # that a message sent again is the one it already has.
+    digest = hashlib.sha256(
+        "\n".join([recipient.address, invitation.subject, invitation.text]).encode()
+    ).hexdigest()[:32]
+    domain = sender.domain if sender else "booklet.invalid"
+    message["Message-ID"] = f"<{digest}@{domain}>"
+    # Quoted-printable keeps the file 7-bit: any mail server can carry it.
+    message.set_content(invitation.text, cte="quoted-printable")
+    message.add_alternative(invitation.html, subtype="html", cte="quoted-printable")
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
+    if calendar is not None:
+        message.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename="invitation.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
+    return message
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+# --- the calendar invitation (RFC 5545) ------------------------------------------------
+
+
+def calendar_invitation(conference: Conference, stamp: datetime.datetime) -> bytes | None:
+    """An all-day event from the conference's date to its end date; None without a date
+    (a date is never made up)."""
+    if conference.date is None:
+        return None
+    last_day = max(conference.end_date or conference.date, conference.date)
+    # The same conference keeps its UID when its date moves within the year, so that a
+    # calendar updates the event instead of adding a second one.
+    identity = f"{conference.title}\n{conference.organiser}\n{conference.date.year}"
+    uid = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//booklet//booklet mail//EN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{uid}@booklet",
+        f"DTSTAMP:{stamp.astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}",
+        f"DTSTART;VALUE=DATE:{conference.date:%Y%m%d}",
+        # DTEND is exclusive: the day after the last day.
+        f"DTEND;VALUE=DATE:{last_day + datetime.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_calendar_text(conference.title)}",
+    ]
+    if conference.subtitle:
+        lines.append(f"DESCRIPTION:{_calendar_text(conference.subtitle)}")
+    if conference.venue:
+        lines.append(f"LOCATION:{_calendar_text(conference.venue)}")
+    lines += ["TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR"]
+    return "".join(_fold(line) + "\r\n" for line in lines).encode()
+
+
+def _calendar_text(text: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and line breaks escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for character, escaped in [("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\n", "\\n")]:
+        text = text.replace(character, escaped)
+    return text
+
+
+def _fold(line: str) -> str:
+    """Lines of at most 75 octets; a continuation starts with a space, which counts. A
+    character is never cut between its UTF-8 bytes."""
+    pieces, current, size, limit = [], "", 0, 75
+    for character in line:
+        width = len(character.encode())
+        if size + width > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, 74
+        current += character
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+# --- sending -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)  # never shown, never written
+    timeout: float = 60.0
+
+    @classmethod
+    def from_environment(
+        cls, host: str = "localhost", port: int = 587, starttls: bool = True, environ=None
+    ) -> SmtpSettings:
+        """User and password come only from BOOKLET_SMTP_USER and BOOKLET_SMTP_PASSWORD:
+        an option would put the password in the shell's history and the process list."""
+        environ = os.environ if environ is None else environ
+        user = environ.get(USER_VARIABLE) or None
+        password = environ.get(PASSWORD_VARIABLE) or None
+        if (user is None) != (password is None):
+            raise BookletError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
+        return cls(host, port, starttls, user, password)
+
+
+@dataclass
+class SendReport:
+    sent: list[str] = field(default_factory=list)  # addresses, in this run
+    already_sent: list[str] = field(default_factory=list)  # by an earlier run (sent.log)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (address, why): not sent
+    unconfirmed: list[tuple[str, str]] = field(default_factory=list)  # may have arrived
+    not_sent: list[str] = field(default_factory=list)  # not tried: the server went away
+    stopped: str | None = None  # why the run stopped before the end
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.unconfirmed or self.not_sent)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.sent)} sent"]
+        if self.already_sent:
+            parts.append(f"{len(self.already_sent)} sent before (in {SENT_LOG})")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        if self.unconfirmed:
+            parts.append(f"{len(self.unconfirmed)} unconfirmed")
+        if self.not_sent:
+            parts.append(f"{len(self.not_sent)} not tried")
+        return ", ".join(parts) + "."
+
+    def problems(self) -> list[str]:
+        """One line per recipient who has not certainly got the invitation."""
+        lines = [f"{address}: not sent: {why}" for address, why in self.failed]
+        lines += [
+            f"{address}: {why}; --resend-unconfirmed sends it again"
+            for address, why in self.unconfirmed
+        ]
+        if self.stopped:
+            lines.append(f"stopped: {self.stopped}")
+        lines += [f"{address}: not sent yet; run again to send it" for address in self.not_sent]
+        return lines
+
+
+class _Connection(smtplib.SMTP):
+    """smtplib's SMTP, remembering whether the message reached DATA (from then on the
+    server may have it) and the server's last reply to it."""
+
+    handed_over = False
+    last_reply = ""
+
+    def data(self, msg):
+        self.handed_over = True
+        code, reply = super().data(msg)
+        self.last_reply = f"{code} {_reply_text(reply)}"
+        return code, reply
+
+
+@dataclass
+class _Outgoing:
+    path: Path
+    sender: str
+    recipient: str
+    dated: bool  # has a Date header; the invitations are written without one
+
+    def data(self) -> bytes:
+        """The message as it goes out: dated when it is sent, not when it was written."""
+        data = self.path.read_bytes()
+        return data if self.dated else f"Date: {formatdate(localtime=True)}\r\n".encode() + data
+
+
+def send_invitations(
+    mail_folder: Path,
+    smtp: SmtpSettings,
+    rate_per_minute: float = 30,
+    *,
+    resend_unconfirmed: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[str], None] | None = None,
+) -> SendReport:
+    """Send the .eml files in `mail_folder`, each to its To address, at most
+    `rate_per_minute` a minute, logging each step in `mail_folder/sent.log`.
+
+    Recipients the log says were sent are skipped. One the log saw handed to the server
+    but not accepted (the run died in between) may have got it: reported, and sent again
+    only with `resend_unconfirmed`. A refusal or a dropped connection fails that one
+    recipient, not the rest; after a dropped connection the next message reconnects."""
+    mail_folder = Path(mail_folder)
+    if not rate_per_minute > 0:
+        raise BookletError("the rate must be more than 0 messages a minute")
+    if smtp.user and not smtp.starttls and not _is_loopback(smtp.host):
+        raise BookletError(
+            f"will not send the password to {smtp.host} unencrypted; "
+            "leave out --no-starttls (it is meant for a relay on this machine)"
+        )
+    outgoing = _outgoing(mail_folder)
+    log_path = mail_folder / SENT_LOG
+    states = _delivery_states(log_path)
+    interval = 60 / rate_per_minute
+    report = SendReport()
+    tell = progress or (lambda line: None)
+    connection: _Connection | None = None
+    last_attempt: float | None = None
+    try:
+        with log_path.open("a", encoding="utf-8") as log:
+            for number, message in enumerate(outgoing, 1):
+                recipient = message.recipient
+                state = states.get(recipient.lower())
+                if state == "sent":
+                    report.already_sent.append(recipient)
+                    continue
+                if state == "unconfirmed" and not resend_unconfirmed:
+                    report.unconfirmed.append(
+                        (recipient, "an earlier run handed it to the server but heard no reply")
+                    )
+                    continue
+                if report.stopped:
+                    report.not_sent.append(recipient)
+                    continue
+                if last_attempt is not None:
+                    wait = last_attempt + interval - clock()
+                    if wait > 0:
+                        sleep(wait)
+                last_attempt = clock()
+                if connection is None:
+                    try:
+                        connection = _connect(smtp)
+                    except OSError as error:  # smtplib's errors are OSErrors too
+                        report.stopped = f"{smtp.host}:{smtp.port}: {_describe(error)}"
+                        report.not_sent.append(recipient)
+                        continue
+                _record(log, "sending", recipient, file=message.path.name)
+                connection.handed_over = False
+                try:
+                    connection.sendmail(message.sender, [recipient], message.data())
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+                    # The server said no: certainly not delivered, so a rerun tries again.
+                    why = _describe(error)
+                    _record(log, "failed", recipient, reason=why)
+                    report.failed.append((recipient, why))
+                    tell(f"{recipient}: refused: {why}")
+                    _close(connection)  # the next message starts on a fresh connection
+                    connection = None
+                except OSError as error:  # the connection dropped
+                    why = _describe(error)
+                    if connection.handed_over:
+                        why = f"delivery unknown: {why} while handing the message over"
+                        _record(log, "unconfirmed", recipient, reason=why)
+                        report.unconfirmed.append((recipient, why))
+                    else:
+                        _record(log, "failed", recipient, reason=why)
+                        report.failed.append((recipient, why))
+                    tell(f"{recipient}: {why}")
+                    _close(connection)
+                    connection = None
+                else:
+                    _record(log, "sent", recipient, reply=connection.last_reply)
+                    report.sent.append(recipient)
+                    tell(f"sent {number}/{len(outgoing)}: {recipient}")
+    finally:
+        if connection is not None:
+            _close(connection, politely=True)
+    return report
+
+
+def _outgoing(mail_folder: Path) -> list[_Outgoing]:
+    """The messages to send, in the order of the CSV, with sender and recipient."""
+    if not mail_folder.is_dir():
+        raise BookletError(f"{display_path(mail_folder)}: no such folder")
+    messages = []
+    for path in sorted(mail_folder.glob("*.eml")):
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(path.read_bytes())
+        try:
+            sender = headers["From"].addresses[0].addr_spec if headers["From"] else ""
+            recipient = headers["To"].addresses[0].addr_spec if headers["To"] else ""
+        except (IndexError, AttributeError):
+            sender = recipient = ""
+        if not sender:
+            raise BookletError(
+                f"{display_path(path)}: no sender; write the invitations again with --from"
+            )
+        if not recipient:
+            raise BookletError(f"{display_path(path)}: no recipient (To:)")
+        messages.append(_Outgoing(path, sender, recipient, headers["Date"] is not None))
+    return messages
+
+
+def _delivery_states(log_path: Path) -> dict[str, str]:
+    """Lower-case address -> 'sent', 'unconfirmed' or 'failed', from earlier runs' log."""
+    states: dict[str, str] = {}
+    if not log_path.exists():
+        return states
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a run killed while writing it
+        if not isinstance(record, dict) or not isinstance(record.get("to"), str):
+            continue
+        key, event = record["to"].lower(), record.get("event")
+        if states.get(key) == "sent":
+            continue
+        if event == "sent":
+            states[key] = "sent"
+        elif event in ("sending", "unconfirmed"):
+            states[key] = "unconfirmed"
+        elif event == "failed":
+            states[key] = "failed"
+    return states
+
+
+def _record(log, event: str, recipient: str, **details: str) -> None:
+    """One line of sent.log, on disk before the next step: a crash loses no step."""
+    entry = {"time": _now().isoformat(timespec="seconds"), "event": event, "to": recipient}
+    log.write(json.dumps({**entry, **details}, ensure_ascii=False) + "\n")
+    log.flush()
+    os.fsync(log.fileno())
+
+
+def _connect(smtp: SmtpSettings) -> _Connection:
+    connection = _Connection(smtp.host, smtp.port, timeout=smtp.timeout)
+    try:
+        if smtp.starttls:
+            connection.starttls(context=ssl.create_default_context())
+        if smtp.user:
+            connection.login(smtp.user, smtp.password or "")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _close(connection: _Connection, politely: bool = False) -> None:
+    """Close the connection (the next message opens a new one); QUIT first if asked."""
+    try:
+        if politely:
+            connection.quit()
+    except OSError:
+        pass
+    finally:
+        connection.close()
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{code} {_reply_text(reply)}" for code, reply in error.recipients.values()
+        )
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return f"the server refused the user name or password ({error.smtp_code})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_reply_text(error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def _reply_text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+__all__ = [
+    "MailReport",
+    "SendReport",
+    "SmtpSettings",
+    "address_problem",
+    "calendar_invitation",
+    "prepare_invitations",
+    "read_recipients",
+    "send_invitations",
+    "write_invitations",
+]
