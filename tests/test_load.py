@@ -100,7 +100,7 @@ CASES = {
         {"conference": ("language: da", "language: xx")},
         [
             "conference.yaml:{line@conference:language}:11: conference.language: no labels for "
-            "language 'xx'; available: da, en",
+            "language 'xx'; available: da, de, en",
         ],
     ),
     "empty title": (

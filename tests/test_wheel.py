@@ -33,7 +33,7 @@ def test_wheel_builds_the_seed_booklet_away_from_the_repository(tmp_path):
     assert "booklet/styles/fonts/BookletSerif-Regular.ttf" in names
     assert "booklet/styles/fonts/OFL-CharisSIL.txt" in names
     assert "booklet/templates/booklet.html.j2" in names
-    assert "booklet/locales/da.yaml" in names
+    assert "booklet/locales/da.po" in names
 
     installed = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(installed)
