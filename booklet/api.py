@@ -24,7 +24,7 @@ from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
 from .parts import render_in_parts, worth_parts
 from .pdf import render_pdf
-from .theme import covered_characters, default_styles_folder
+from .theme import Theme, covered_characters, theme_for
 
 
 @dataclass
@@ -43,12 +43,12 @@ def check(
     Raises ContentError listing every problem; returns the content, whose `warnings`
     say what is allowed but probably not meant (a speaker with no talk, a character
     that the theme's fonts cannot draw)."""
-    return _check(Path(content_folder), _styles(styles_folder))
+    return _check(Path(content_folder), _theme(Path(content_folder), styles_folder))
 
 
-def _check(content_folder: Path, styles: Path) -> LoadedContent:
+def _check(content_folder: Path, theme: Theme) -> LoadedContent:
     loaded = load_content(content_folder)
-    loaded.warnings.extend(missing_glyphs(loaded, covered_characters(styles)))
+    loaded.warnings.extend(missing_glyphs(loaded, covered_characters(theme)))
     return loaded
 
 
@@ -79,15 +79,14 @@ def build(
     chosen = EDITIONS[edition]
     if progress:
         progress("checking")
-    styles = _styles(styles_folder)
-    loaded = _check(Path(content_folder), styles)
+    theme = _theme(Path(content_folder), styles_folder)
+    loaded = _check(Path(content_folder), theme)
     if strict and loaded.warnings:
         raise ContentError(_as_errors(loaded.warnings))
     created = _creation_date()
     target = Path(output_folder) / f"{output_name(loaded)}{chosen.suffix}.pdf"
-    stylesheets = [styles / "booklet.css"]
-    if chosen.stylesheet:
-        stylesheets.append(styles / chosen.stylesheet)
+    stylesheets = theme.stylesheets(["booklet.css", *filter(None, [chosen.stylesheet])])
+    allowed_folders = [loaded.folder, *theme.folders]
     pages_file = target.with_name(f".{target.stem}.pages.json")
     if parts is None:
         parts = worth_parts(loaded)
@@ -95,20 +94,21 @@ def build(
         rendered = render_in_parts(
             loaded,
             created=created,
+            theme=theme,
             stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
-            allowed_folders=[loaded.folder, styles],
+            allowed_folders=allowed_folders,
             cache_folder=target.with_name(f".{target.stem}.parts"),
             progress=progress,
             write_options=chosen.write_options,
         )
     else:
         rendered = render_pdf(
-            lambda page_of: render_html(loaded, page_of, created=created),
+            lambda page_of: render_html(loaded, page_of, created=created, theme=theme),
             lambda page_of: needs_literal_numbers(loaded, page_of),
             stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
-            allowed_folders=[loaded.folder, styles],
+            allowed_folders=allowed_folders,
             identifier=_identifier(loaded),
             progress=progress,
             guess=_last_pages(pages_file),
@@ -142,11 +142,11 @@ def _last_pages(pages_file: Path) -> dict[str, int] | None:
     return None
 
 
-def _styles(styles_folder: str | Path | None) -> Path:
-    styles = Path(styles_folder) if styles_folder else default_styles_folder()
-    if not (styles / "booklet.css").is_file():
-        raise BookletError(f"{display_path(styles / 'booklet.css')}: no such stylesheet")
-    return styles
+def _theme(content_folder: Path, styles_folder: str | Path | None) -> Theme:
+    theme = theme_for(content_folder, Path(styles_folder) if styles_folder else None)
+    if not (theme.styles / "booklet.css").is_file():
+        raise BookletError(f"{display_path(theme.styles / 'booklet.css')}: no such stylesheet")
+    return theme
 
 
 def _as_errors(warnings: list[Problem]) -> list[Problem]:

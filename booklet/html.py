@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import labels
 from .checks import day_minutes
 from .collation import sort_key
+from .errors import BookletError
 from .load import LoadedContent
 from .model import ProgrammeItem, Speaker
+from .theme import Theme
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -49,14 +52,15 @@ def typeset(text: str) -> str:
 
 
 @cache  # compiling the templates costs more than rendering them
-def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def _environment(project_templates: Path | None = None) -> Environment:
+    """The default templates; a project's own, of the same name, come first. Those are
+    code from outside booklet: they run in Jinja's sandbox."""
+    options = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    if project_templates is None:
+        environment = Environment(loader=FileSystemLoader(TEMPLATES), **options)
+    else:
+        loader = ChoiceLoader([FileSystemLoader(project_templates), FileSystemLoader(TEMPLATES)])
+        environment = SandboxedEnvironment(loader=loader, **options)
     environment.filters["markdown"] = markdown
     environment.filters["typeset"] = typeset
     environment.filters["qr_code"] = qr_code
@@ -135,6 +139,35 @@ class BookletView:
     speaker_index: list[IndexEntry]
     created: str | None = None  # ISO date for the PDF metadata, only when asked for
     part: Part | None = None  # None: the whole booklet in one document
+    project_font_faces: str = ""  # @font-face rules of the project's own fonts
+
+    @property
+    def show(self):
+        return self.conference.show
+
+    def has_page(self, item: ProgrammeItem) -> bool:
+        """Whether an item has its own abstract (and so a page to refer to)."""
+        return self.show.abstracts and item.has_abstract_page
+
+    @property
+    def style_css(self) -> Markup:
+        """The content's style settings as CSS. The values passed the model's patterns
+        (colours, font names), so they cannot close the rule or the element."""
+        style = self.conference.style
+        colours = {
+            "--accent": style.accent,
+            "--accent-pale": style.accent_pale,
+            "--ink": style.text,
+            "--muted": style.muted,
+        }
+        rules = [self.project_font_faces]
+        variables = "; ".join(f"{name}: {value}" for name, value in colours.items() if value)
+        if variables:
+            rules.append(f":root {{ {variables}; }}")
+        if style.font:
+            family = f'"{style.font}", serif'
+            rules.append(f"html {{ font-family: {family}; }} @page {{ font-family: {family}; }}")
+        return Markup("\n".join(rule for rule in rules if rule))
 
     @property
     def conference(self):
@@ -170,7 +203,7 @@ class BookletView:
 
     @cached_property
     def abstract_talks(self) -> list[Talk]:
-        return [talk for talk in self.talks if talk.item.has_abstract_page]
+        return [talk for talk in self.talks if self.has_page(talk.item)]
 
     @cached_property
     def programme_days(self) -> list[tuple[datetime.date | None, list[Talk]]]:
@@ -180,6 +213,8 @@ class BookletView:
     @property
     def uses_grid(self) -> bool:
         """A grid when talks run in parallel: times given and more than one room."""
+        if self.show.programme != "grid":
+            return False
         return self.has_times and len({t.item.room for t in self.talks if t.item.room}) > 1
 
     @cached_property  # asked for once per talk or section: compute it once
@@ -235,11 +270,19 @@ class BookletView:
         if self.abstract_talks:
             # Talks are not listed again here: the programme gives each one with its page.
             entries.append(self._entry(self.labels["abstracts"], "abstracts"))
-        if self.speaker_index:
+        if self.shows_speaker_index:
             entries.append(self._entry(self.labels["speaker_index"], "speaker-index"))
-        if self.affiliation_index:
+        if self.shows_affiliation_index:
             entries.append(self._entry(self.labels["affiliation_index"], "affiliation-index"))
         return entries
+
+    @property
+    def shows_speaker_index(self) -> bool:
+        return bool(self.speaker_index) and self.show.speaker_index
+
+    @property
+    def shows_affiliation_index(self) -> bool:
+        return bool(self.affiliation_index) and self.show.affiliation_index
 
     @cached_property
     def affiliation_index(self) -> list[tuple[str, list[IndexEntry]]]:
@@ -277,16 +320,20 @@ def booklet_view(
             rooms.index(talk.item.room) if talk.item.room else -1,
         )
     )
+
+    def has_page(item: ProgrammeItem) -> bool:  # as BookletView.has_page
+        return content.conference.show.abstracts and item.has_abstract_page
+
     if page_of is not None:
         for talk in talks:
-            if talk.item.has_abstract_page:
+            if has_page(talk.item):
                 talk.page = page_of.get(talk.anchor)  # None: a new talk, counted by CSS
 
     entries = {
         speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers
     }
     for talk in talks:
-        if talk.item.has_abstract_page:
+        if has_page(talk.item):
             for speaker in talk.speakers:
                 entries[speaker.id].talks.append(talk)
     language = content.conference.language
@@ -382,9 +429,18 @@ def render_html(
     *,
     created: str | None = None,
     part: Part | None = None,
+    theme: Theme | None = None,
 ) -> str:
     """The booklet (or one part of it) as HTML; `page_of` maps anchor ids to page
-    numbers, if known."""
+    numbers, if known; `theme` brings a project's own templates and fonts."""
     view = booklet_view(loaded, page_of, created)
     view.part = part
-    return _environment().get_template("booklet.html.j2").render(booklet=view)
+    templates = None
+    if theme is not None:
+        view.project_font_faces = theme.project_font_faces()
+        templates = theme.project_templates
+    try:
+        return _environment(templates).get_template("booklet.html.j2").render(booklet=view)
+    except TemplateError as error:  # only a project's own templates can have mistakes
+        where = f"{error.filename}:{error.lineno}: " if getattr(error, "lineno", None) else ""
+        raise BookletError(f"{where}template: {error.message or error}") from None

@@ -43,12 +43,54 @@ class Session(Strict):
     title: Text = Field(description="Printed with each of its items, e.g. 'Session 2: Data'.")
 
 
+# '#1f4e79', '#c33' or a CSS colour name: set into the stylesheet, so nothing else passes.
+Colour = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, pattern=r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,24})$"
+    ),
+]
+FontFamily = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,62}$")
+]
+
+
+class Style(Strict):
+    """The look, without touching CSS: colours and the typeface."""
+
+    accent: Colour | None = Field(None, description="Covers, headings, page numbers.")
+    accent_pale: Colour | None = Field(None, description="Rules, grid lines, shaded rows.")
+    text: Colour | None = Field(None, description="Running text.")
+    muted: Colour | None = Field(None, description="Running heads, roles, notes.")
+    font: FontFamily | None = Field(
+        None,
+        description="Typeface of the whole booklet: 'Booklet Serif' (built in) or the family "
+        "name of font files put in the project's styles/fonts/.",
+    )
+
+
+class Show(Strict):
+    """Which parts the booklet has. Cover, welcome (when written) and back cover always."""
+
+    contents: bool = Field(True, description="The contents page.")
+    programme: Literal["grid", "list"] = Field(
+        "grid", description="'grid': time × room where rooms run in parallel; 'list': a list."
+    )
+    abstracts: bool = Field(
+        True, description="A page section per talk; without it, no indexes (they give its pages)."
+    )
+    speaker_index: bool = Field(True, description="Speakers with the pages of their talks.")
+    affiliation_index: bool = Field(True, description="Organisations with their speakers.")
+
+
 class Conference(Strict):
     title: Text = Field(description="The conference's name: cover, headers, PDF title.")
     subtitle: Text | None = Field(None, description="Cover; PDF subject.")
     organiser: Text = Field(description="Cover; PDF author.")
     language: LanguageCode = Field(
-        "en", description="Labels, dates, hyphenation and index order: 'da' or 'en'."
+        "en",
+        description="Labels, dates, hyphenation and index order: 'da', 'en' or 'de' (one "
+        "file per language in booklet/locales/).",
     )
     date: datetime.date | None = Field(None, description="First (or only) day, 2026-05-12.")
     end_date: datetime.date | None = Field(None, description="Last day, for several days.")
@@ -65,6 +107,8 @@ class Conference(Strict):
         [], description="When given, every programme item's room must be one of these."
     )
     sessions: list[Session] = Field([], description="Sessions that group programme items.")
+    style: Style = Field(Style(), description="Colours and typeface.")
+    show: Show = Field(Show(), description="Which parts the booklet has.")
 
 
 class Speaker(Strict):
@@ -94,7 +138,7 @@ class Speaker(Strict):
 
 class ProgrammeItem(Strict):
     id: Identifier | None = Field(None, description="Default: made from the title.")
-    title: Text
+    title: Text = Field(description="As printed in the programme and over the abstract.")
     kind: ItemKind = Field("talk", description="A break is listed but has no abstract.")
     speakers: list[Identifier] = Field([], description="Speaker ids from speakers.yaml.")
     abstract: Markdown | None = Field(None, description="Markdown; raw HTML is printed as text.")

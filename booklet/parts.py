@@ -49,6 +49,7 @@ from .pdf import (
     font_timestamps_fixed,
     weasyprint_messages,
 )
+from .theme import Theme
 
 # Talks below which one document is quicker than parts (process and joining overheads).
 PARTS_FROM_TALKS = 120
@@ -68,13 +69,15 @@ class LaidOutPart:
 
 def worth_parts(loaded: LoadedContent) -> bool:
     days = {item.day for item in loaded.content.programme}
-    return len(loaded.content.programme) >= PARTS_FROM_TALKS and len(days) > 1
+    large = len(loaded.content.programme) >= PARTS_FROM_TALKS and len(days) > 1
+    return large and loaded.content.conference.show.abstracts  # parts cut the abstracts
 
 
 def render_in_parts(
     loaded: LoadedContent,
     *,
     created: str | None,
+    theme: Theme,
     stylesheets: list[Path],
     base_folder: Path,
     allowed_folders: list[Path],
@@ -97,6 +100,7 @@ def render_in_parts(
         loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
     )
     renderer.write_options = write_options or {}
+    renderer.theme = theme
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
@@ -239,6 +243,7 @@ class _Renderer:
     ):
         self.report = report
         self.write_options: dict = {}  # for WeasyPrint's write_pdf: the edition's
+        self.theme: Theme | None = None  # for the project's templates
         self.stage = ""
         self.loaded = loaded
         self.created = created
@@ -255,7 +260,7 @@ class _Renderer:
         # A part's PDF depends on its HTML, every file it may load (styles, fonts, photos)
         # and the software that made it.
         key = hashlib.sha256(f"{CACHE_VERSION} {weasyprint.__version__}".encode())
-        for folder in sorted({Path(sheet).parent for sheet in stylesheets} | {base_folder}):
+        for folder in sorted({Path(folder).resolve() for folder in allowed_folders}):
             for file in sorted(folder.rglob("*")):
                 if file.is_file() and file.suffix != ".yaml" and "schema" not in file.parts:
                     key.update(str(file.relative_to(folder)).encode() + file.read_bytes())
@@ -270,7 +275,7 @@ class _Renderer:
         """Lay out each (part, page numbers); the jobs numbered in `drafts` only for their
         length and anchors, without writing a PDF."""
         htmls = [
-            render_html(self.loaded, page_of, created=self.created, part=part)
+            render_html(self.loaded, page_of, created=self.created, part=part, theme=self.theme)
             for part, page_of in jobs
         ]
         writes = [index not in drafts for index in range(len(jobs))]

@@ -141,11 +141,26 @@ def test_schema_prints_json_schema_and_the_content_files_point_at_current_ones()
     assert run("schema", "nonsense").returncode == 1
 
 
-def test_help_shows_an_example_for_every_command():
-    for command in ("build", "check", "import", "schema"):
+def test_help_shows_an_example_for_every_command_and_no_colour_off_a_terminal():
+    from booklet.cli import app
+
+    commands = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert {"build", "check", "import", "schema", "new", "impose", "mail"} <= set(commands)
+    for command in commands:
         result = run(command, "--help")
         assert result.returncode == 0
-        assert "Example: booklet " + command in result.stdout
+        assert "Example: booklet " + command in " ".join(result.stdout.split()), command
+        assert "\x1b[" not in result.stdout  # piped, not a terminal: plain text
+
+
+def test_readme_content_reference_is_written_from_the_schema():
+    result = subprocess.run(
+        [sys.executable, "tools/content_reference.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
 
 
 def test_import_writes_content_that_builds(tmp_path):
