@@ -114,6 +114,25 @@ def build(
 
 
 @app.command()
+def new(
+    folder: Annotated[Path, typer.Argument(help="The new project's folder (new or empty).")],
+    debug: DebugOption = False,
+) -> None:
+    """Start a project: an example conference that builds at once, and empty folders
+    for your own styles and templates. Overwrites nothing.
+
+    Example: booklet new my-conference && cd my-conference && booklet build
+    """
+    from .scaffold import new_project
+
+    written = _run(lambda: new_project(folder), debug)
+    typer.echo(
+        f"{_count(len(written), 'file')} written; now: cd {folder} && booklet build", err=True
+    )
+    typer.echo(display_path(folder))
+
+
+@app.command()
 def check(
     content: ContentArgument = Path("content"),
     strict: StrictOption = False,
@@ -225,6 +244,9 @@ def mail_command(
         ),
     ] = True,
     rate: Annotated[float, typer.Option("--rate", help="At most so many messages a minute.")] = 30,
+    max_size: Annotated[
+        str, typer.Option("--max-size", help="Size budget of the attached booklet, e.g. 2MB.")
+    ] = "1MB",
     resend_unconfirmed: Annotated[
         bool,
         typer.Option(
@@ -254,6 +276,7 @@ def mail_command(
     if not rate > 0:
         typer.echo("error: --rate must be more than 0 messages a minute", err=True)
         raise typer.Exit(1)
+    budget = _run(lambda: parse_size(max_size), debug)
     smtp = None
     if send:
         smtp = _run(lambda: SmtpSettings.from_environment(host, port, starttls), debug)
@@ -266,7 +289,9 @@ def mail_command(
     progress = Progress()
     try:
         booklet = _run(
-            lambda: build_booklet(content, output, edition="email", progress=progress),
+            lambda: build_booklet(
+                content, output, edition="email", max_size=budget, progress=progress
+            ),
             debug,
             after_problems="; no invitations written",
         )
@@ -303,6 +328,45 @@ def mail_command(
     typer.echo(display_path(mail_folder))
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("watch")
+def watch_command(
+    content: ContentArgument = Path("content"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the PDF.")] = Path(
+        "output"
+    ),
+    port: Annotated[
+        int, typer.Option("--port", help="Port of the preview on 127.0.0.1; 0 picks a free one.")
+    ] = 8000,
+    edition: Annotated[
+        str, typer.Option("--edition", "-e", help="screen, print or email.")
+    ] = "screen",
+    debug: DebugOption = False,
+) -> None:
+    """Build the booklet, then again after every save, with a live preview in the browser.
+
+    The preview's URL is printed on stdout; open it, it reloads after every build and shows
+    each talk's page in the PDF. A save that does not build shows its problems there and
+    here; the last good PDF is kept. Ctrl-C stops.
+
+    Example: booklet watch content -o output --port 8000
+    """
+    from .watch import watch
+
+    def report(build) -> None:
+        for line in build.lines:
+            typer.echo(line, err=True)
+
+    try:
+        _run(
+            lambda: watch(
+                content, output, port=port, edition=edition, serving=typer.echo, report=report
+            ),
+            debug,
+        )
+    except KeyboardInterrupt:
+        typer.echo("Stopped; the last good PDF is in place.", err=True)
 
 
 @app.command()
@@ -377,7 +441,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted; the previous PDF is untouched.\n")
+        sys.stderr.write("Interrupted; what was written before is untouched.\n")
         sys.exit(130)
     except Exception:  # a fault in booklet, not the user's doing
         traceback.print_exc()
