@@ -9,6 +9,7 @@ build's numbers, a single-document build needs one layout). No build on N cores 
 take less wall time than that CPU time divided by N.
 
     python benchmarks/large.py 50 100 200 500 1000
+    python benchmarks/large.py --edition print 500    # an edition other than screen
 """
 
 from __future__ import annotations
@@ -37,17 +38,21 @@ def measured(command: list[str]) -> tuple[float, int, float]:
     return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def one_layout(content: Path, last_build: Path, folder: Path) -> float:
+def one_layout(content: Path, last_build: Path, folder: Path, edition: str) -> float:
     """CPU time of one whole-booklet layout in one process, page numbers known."""
     folder.mkdir()
     for pages_file in last_build.glob(".*.pages.json"):
         shutil.copy(pages_file, folder)
-    script = "import sys, booklet; booklet.build(sys.argv[1], sys.argv[2], parts=False)"
-    _, _, cpu = measured([sys.executable, "-c", script, str(content), str(folder)])
+    script = (
+        "import sys, booklet; "
+        "booklet.build(sys.argv[1], sys.argv[2], parts=False, edition=sys.argv[3])"
+    )
+    _, _, cpu = measured([sys.executable, "-c", script, str(content), str(folder), edition])
     return cpu
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], edition: str) -> None:
+    print(f"booklet's {edition} edition; the naive document is untagged, without bleed")
     print(
         "| talks | pages | PDF | naive | booklet cold | peak memory | rebuild after one edit "
         "| one layout, CPU |"
@@ -60,12 +65,13 @@ def main(sizes: list[int]) -> None:
                 [sys.executable, str(HERE / "naive_reference.py"), str(content), f"{scratch}/n.pdf"]
             )
             build = [sys.executable, "-m", "booklet", "build", str(content), "-o", scratch, "-q"]
+            build += ["--edition", edition, "--max-size", "1GB"]
             cold_time, cold_memory, _ = measured(build)
             programme = content / "programme.yaml"
             programme.write_text(programme.read_text().replace(".", ", i sandhed.", 1))
             warm_time, _, _ = measured(build)
-            floor = one_layout(content, Path(scratch), Path(scratch) / "one")
-            (pdf,) = Path(scratch).glob("konference-*.pdf")
+            floor = one_layout(content, Path(scratch), Path(scratch) / "one", edition)
+            (pdf,) = Path(scratch).glob("konference-*oplaeg*.pdf")
             import pypdf
 
             pages = len(pypdf.PdfReader(pdf).pages)
@@ -79,4 +85,10 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(size) for size in sys.argv[1:]] or [50, 100, 200, 500])
+    arguments = sys.argv[1:]
+    chosen = "screen"
+    if "--edition" in arguments:
+        at = arguments.index("--edition")
+        chosen = arguments[at + 1]
+        del arguments[at : at + 2]
+    main([int(size) for size in arguments] or [50, 100, 200, 500], chosen)

@@ -78,6 +78,12 @@ def qr_code(address: str) -> Markup:
     return Markup(svg)
 
 
+def has_page(conference, item: ProgrammeItem) -> bool:
+    """Whether an item has an abstract of its own in this booklet, and so a page to
+    refer to."""
+    return conference.show.abstracts and item.has_abstract_page
+
+
 @dataclass
 class Talk:
     """A programme item as the booklet shows it."""
@@ -146,8 +152,7 @@ class BookletView:
         return self.conference.show
 
     def has_page(self, item: ProgrammeItem) -> bool:
-        """Whether an item has its own abstract (and so a page to refer to)."""
-        return self.show.abstracts and item.has_abstract_page
+        return has_page(self.conference, item)
 
     @property
     def style_css(self) -> Markup:
@@ -321,19 +326,16 @@ def booklet_view(
         )
     )
 
-    def has_page(item: ProgrammeItem) -> bool:  # as BookletView.has_page
-        return content.conference.show.abstracts and item.has_abstract_page
-
     if page_of is not None:
         for talk in talks:
-            if has_page(talk.item):
+            if has_page(content.conference, talk.item):
                 talk.page = page_of.get(talk.anchor)  # None: a new talk, counted by CSS
 
     entries = {
         speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers
     }
     for talk in talks:
-        if has_page(talk.item):
+        if has_page(content.conference, talk.item):
             for speaker in talk.speakers:
                 entries[speaker.id].talks.append(talk)
     language = content.conference.language

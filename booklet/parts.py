@@ -432,12 +432,18 @@ def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
             raise RenderError("running heads and page numbers do not fit the abstracts pages")
         tagged = "/StructTreeRoot" in sources[0].Root
         for offset, furniture_page in enumerate(furniture_pdf.pages):
-            page = booklet.pages[plan.abstracts_start - 1 + offset]
+            number = plan.abstracts_start + offset
+            page = booklet.pages[number - 1]
+            # Named by page, not by pikepdf's random names: the same content gives the
+            # same bytes. A part's pages share one /Resources, so each name is its own.
+            name = pikepdf.Name(f"/Furniture{number}")
+            form = booklet.copy_foreign(furniture_page.as_form_xobject())
+            page.add_resource(form, pikepdf.Name.XObject, name)
+            drawing = f"Q q {name} Do Q".encode()
             if tagged:  # screen readers skip running heads and page numbers
-                page.contents_add(b"/Artifact BMC\n", prepend=False)
-            page.add_overlay(furniture_page)
-            if tagged:
-                page.contents_add(b"\nEMC\n", prepend=False)
+                drawing = f"Q /Artifact BMC q {name} Do Q EMC".encode()
+            page.contents_add(b"q", prepend=True)  # the page's own state, closed again
+            page.contents_add(drawing, prepend=False)
 
         owned = [part.anchors for part in [front, *laid_out, back]]
         _join_destinations(booklet, sources, first_page_of_source, owned)
@@ -489,7 +495,9 @@ def _join_structure(booklet, sources, first_page_of_source) -> None:
         pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([document]))
     )
     document.P = root
-    children, numbers = pikepdf.Array(), pikepdf.Array()
+    # Python lists, made pikepdf Arrays once: appending to an Array one by one is slow.
+    children: list = []
+    numbers: list = []
     next_key = 0
     for source, first in zip(sources, first_page_of_source, strict=True):
         # Copied after the pages: qpdf maps each /Pg to the page copied before.
@@ -497,11 +505,11 @@ def _join_structure(booklet, sources, first_page_of_source) -> None:
         for element in tree.K[0].K:
             element.P = document
             children.append(element)
-        parents = tree.ParentTree.Nums
+        parents = list(tree.ParentTree.Nums)
         new_key = {}
-        for index in range(0, len(parents), 2):
-            new_key[int(parents[index])] = next_key
-            numbers.extend([next_key, parents[index + 1]])
+        for key, value in zip(parents[::2], parents[1::2], strict=True):
+            new_key[int(key)] = next_key
+            numbers += [next_key, value]
             next_key += 1
         for offset in range(len(source.pages)):
             page = booklet.pages[first + offset]
@@ -510,8 +518,8 @@ def _join_structure(booklet, sources, first_page_of_source) -> None:
             for annotation in page.obj.get("/Annots", []):
                 if "/StructParent" in annotation:
                     annotation.StructParent = new_key[int(annotation.StructParent)]
-    document.K = children
-    root.ParentTree = booklet.make_indirect(pikepdf.Dictionary(Nums=numbers))
+    document.K = pikepdf.Array(children)
+    root.ParentTree = booklet.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
     root.ParentTreeNextKey = next_key
     booklet.Root.StructTreeRoot = root
 

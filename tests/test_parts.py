@@ -3,6 +3,8 @@ one laid out in a single document; and a rebuild lays out only what changed."""
 
 from __future__ import annotations
 
+import shutil
+
 import pikepdf
 import pypdf
 import pytest
@@ -62,7 +64,9 @@ def test_the_joined_pdf_is_sound_with_fonts_embedded(three_days):
 
 def test_a_rebuild_lays_out_only_the_changed_days_and_gives_the_same_bytes(three_days, tmp_path):
     content, in_parts, _, _ = three_days
-    output = in_parts.pdf_path.parent
+    # A copy of the first build, cache and all: the other tests keep reading the original.
+    output = tmp_path / "again"
+    shutil.copytree(in_parts.pdf_path.parent, output)
     again = booklet.build(content, output, parts=True)
     assert again.pdf_path.read_bytes() == in_parts.pdf_path.read_bytes()
 
@@ -76,10 +80,10 @@ def test_a_rebuild_lays_out_only_the_changed_days_and_gives_the_same_bytes(three
         edited = booklet.build(content, output, parts=True, progress=messages.append)
         (summary,) = [m for m in messages if m.endswith("reused")]
         laid_out, reused = (int(word) for word in summary.split() if word.isdigit())
-        # Reused: the other day's abstracts and the two drafts (their numbers are stand-ins).
-        # Laid out again: the edited day, and what prints page numbers that may have moved
-        # (front matter, indexes, running heads and page numbers of the abstracts).
-        assert (laid_out, reused) == (4, 3), summary
+        # Reused at least: the other days' abstracts and the two drafts (their numbers are
+        # stand-ins). Laid out again: the edited day, and only if its length changed what
+        # prints page numbers (front matter, indexes, running heads of the abstracts).
+        assert laid_out + reused == 7 and 1 <= laid_out <= 4 and reused >= 3, summary
         assert "Et nyt resumé." in " ".join(
             page_text(page) for page in pypdf.PdfReader(edited.pdf_path).pages
         )
