@@ -92,7 +92,7 @@ def test_a_rebuild_lays_out_only_the_changed_days_and_gives_the_same_bytes(three
 
 
 def test_parts_are_chosen_for_large_conferences_of_several_days(tmp_path):
-    small = load_content(generate(40, tmp_path / "small"))
+    small = load_content(generate(PARTS_FROM_TALKS - 10, tmp_path / "small"))
     large = load_content(generate(PARTS_FROM_TALKS, tmp_path / "large"))
     assert not worth_parts(small) and worth_parts(large)
 
