@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .editions import DEFAULT_EMAIL_BUDGET, EDITIONS, check_budget, finish
+from .editions import DEFAULT_EMAIL_BUDGET, EDITIONS, Finishing, check_budget, finish
 from .errors import BookletError, ContentError, Problem, display_path
 from .files import write_atomically
 from .html import needs_literal_numbers, render_html
@@ -88,6 +88,8 @@ def build(
     stylesheets = theme.stylesheets(["booklet.css", *filter(None, [chosen.stylesheet])])
     allowed_folders = [loaded.folder, *theme.folders]
     pages_file = target.with_name(f".{target.stem}.pages.json")
+    words = labels_for(loaded.content.conference.language)
+    finishing = Finishing(chosen, words["cover"], words["back_cover"])
     if parts is None:
         parts = worth_parts(loaded)
     if parts:
@@ -101,6 +103,7 @@ def build(
             cache_folder=target.with_name(f".{target.stem}.parts"),
             progress=progress,
             write_options=chosen.write_options,
+            finishing=finishing,  # done while joining the parts
         )
     else:
         rendered = render_pdf(
@@ -113,14 +116,16 @@ def build(
             progress=progress,
             guess=_last_pages(pages_file),
             write_options=chosen.write_options,
+            finisher=None if finishing.needs_pikepdf else finishing.weasyprint_finisher(),
         )
     render_warnings = [
         Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
     ]
     if strict and render_warnings:
         raise ContentError(_as_errors(render_warnings))
-    words = labels_for(loaded.content.conference.language)
-    pdf, page_count = finish(rendered.pdf, chosen, words["cover"], words["back_cover"])
+    pdf, page_count = rendered.pdf, rendered.page_count
+    if finishing.needs_pikepdf and not parts:
+        pdf, page_count = finish(pdf, finishing)
     if edition == "email":
         check_budget(pdf, max_size, chosen)
     write_atomically(target, pdf)

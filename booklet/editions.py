@@ -49,20 +49,64 @@ EDITIONS = {
 }
 
 
-def finish(
-    pdf: bytes, edition: Edition, cover_label: str, back_cover_label: str
-) -> tuple[bytes, int]:
-    """The edition's last touches on the PDF WeasyPrint wrote; and its page count."""
+@dataclass(frozen=True)
+class Finishing:
+    """The edition's last touches on the PDF WeasyPrint writes: page labels always,
+    and for print the padding to whole sheets and the crop marks."""
+
+    edition: Edition
+    cover_label: str
+    back_cover_label: str
+
+    def apply(self, document) -> None:
+        """On an open pikepdf.Pdf: the joined parts of a large booklet, or print."""
+        if self.edition.for_print:
+            _pad_to_whole_sheets(document)
+            _add_crop_marks(document)
+        _label_pages(document, self.cover_label, self.back_cover_label)
+
+    @property
+    def needs_pikepdf(self) -> bool:
+        return self.edition.for_print
+
+    def weasyprint_finisher(self):
+        """Page labels set while WeasyPrint writes the PDF, for editions that need no
+        more: a booklet of one document then goes through no second PDF library."""
+        import pydyf
+
+        def finisher(document, pdf) -> None:
+            nums = pydyf.Array()
+            count = len(document.pages)
+            for start, label in _page_labels(count, self.cover_label, self.back_cover_label):
+                if "prefix" in label:
+                    nums += [start, pydyf.Dictionary({"P": pydyf.String(label["prefix"])})]
+                else:
+                    nums += [start, pydyf.Dictionary({"S": "/D", "St": label["first"]})]
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+        return finisher
+
+
+def finish(pdf: bytes, finishing: Finishing) -> tuple[bytes, int]:
+    """The finishing done on a PDF already written; and its page count."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        if edition.for_print:
-            _pad_to_whole_sheets(document)
-            _add_crop_marks(document)
-        _label_pages(document, cover_label, back_cover_label)
+        finishing.apply(document)
         output = io.BytesIO()
         document.save(output, deterministic_id=True)
         return output.getvalue(), len(document.pages)
+
+
+def _page_labels(count: int, cover_label: str, back_cover_label: str) -> list[tuple[int, dict]]:
+    """Page labels: the cover by name, then the booklet's page numbers from 2, the back
+    cover by name. (First page index, label.)"""
+    labels = [(0, {"prefix": cover_label})]
+    if count > 2:
+        labels.append((1, {"first": 2}))
+    if count > 1:
+        labels.append((count - 1, {"prefix": back_cover_label}))
+    return labels
 
 
 def _pad_to_whole_sheets(document) -> None:
@@ -116,17 +160,15 @@ def _add_crop_marks(document) -> None:
 
 
 def _label_pages(document, cover_label: str, back_cover_label: str) -> None:
-    """Page labels: the cover by name, then the booklet's page numbers from 2, the back
-    cover by name."""
     import pikepdf
 
-    count = len(document.pages)
-    labels = [0, pikepdf.Dictionary(P=cover_label)]
-    if count > 2:
-        labels += [1, pikepdf.Dictionary(S=pikepdf.Name.D, St=2)]
-    if count > 1:
-        labels += [count - 1, pikepdf.Dictionary(P=back_cover_label)]
-    document.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+    nums: list = []
+    for start, label in _page_labels(len(document.pages), cover_label, back_cover_label):
+        if "prefix" in label:
+            nums += [start, pikepdf.Dictionary(P=label["prefix"])]
+        else:
+            nums += [start, pikepdf.Dictionary(S=pikepdf.Name.D, St=label["first"])]
+    document.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
 def check_budget(pdf: bytes, budget: int, edition: Edition) -> None:

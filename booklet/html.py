@@ -10,12 +10,20 @@ share it. pdf.py chooses; `needs_literal_numbers` says when the second way is ne
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -55,7 +63,13 @@ def typeset(text: str) -> str:
 def _environment(project_templates: Path | None = None) -> Environment:
     """The default templates; a project's own, of the same name, come first. Those are
     code from outside booklet: they run in Jinja's sandbox."""
-    options = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    options = dict(
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
+    )
     if project_templates is None:
         environment = Environment(loader=FileSystemLoader(TEMPLATES), **options)
     else:
@@ -65,6 +79,18 @@ def _environment(project_templates: Path | None = None) -> Environment:
     environment.filters["typeset"] = typeset
     environment.filters["qr_code"] = qr_code
     return environment
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs (~/.cache/booklet): compiling them is most of
+    what rendering a small booklet's HTML costs. Jinja checks each against its source."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "booklet" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # no writable cache: compile every time
+    return FileSystemBytecodeCache(str(folder))
 
 
 def qr_code(address: str) -> Markup:

@@ -38,6 +38,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from .editions import Finishing
 from .errors import RenderError
 from .files import write_atomically
 from .html import Part, booklet_view, render_html
@@ -85,6 +86,7 @@ def render_in_parts(
     cache_folder: Path,
     progress: Callable[[str], None] | None = None,
     write_options: dict | None = None,
+    finishing: Finishing | None = None,
 ) -> RenderedBooklet:
     view = booklet_view(loaded)
     day_groups = _day_groups([len(talks) for _, _, talks in view.abstract_days])
@@ -140,13 +142,11 @@ def render_in_parts(
     renderer.forget_unused()
     report(f"layout: {renderer.laid_out} parts laid out, {renderer.reused} reused")
     report(f"writing: {plan.back_start + back.page_count - 1} pages")
-    pdf = _join(plan, front, laid_out, back, furniture_pages)
+    pdf, page_count = _join(plan, front, laid_out, back, furniture_pages, finishing)
     final_page_of = plan.page_of(front, laid_out, back)
     parts = [front, *laid_out, back, furniture_pages]
     warnings = renderer.css_warnings + [warning for part in parts for warning in part.warnings]
-    return RenderedBooklet(
-        pdf, plan.back_start + back.page_count - 1, final_page_of, list(dict.fromkeys(warnings))
-    )
+    return RenderedBooklet(pdf, page_count, final_page_of, list(dict.fromkeys(warnings)))
 
 
 def _stand_in_pages(anchors: set[str], talks: int) -> dict[str, int]:
@@ -400,9 +400,10 @@ def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> 
                 document.pages[0].anchors.setdefault(target, (0, 0, 0, 0))
 
 
-def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
+def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[bytes, int]:
     """One PDF from the parts: pages in order, blank versos where a part must begin on a
-    right-hand page, furniture over the abstracts pages, link targets and bookmarks."""
+    right-hand page, furniture over the abstracts pages, link targets and bookmarks; then
+    the edition's finishing. Returns the PDF and its page count."""
     import pikepdf  # only large booklets need it: small ones build without loading it
 
     with contextlib.ExitStack() as opened:
@@ -457,6 +458,8 @@ def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
                 # copy_foreign takes only objects of their own: make it one there first
                 value = sources[0].make_indirect(sources[0].Root[key])
                 booklet.Root[key] = booklet.copy_foreign(value)
+        if finishing:
+            finishing.apply(booklet)
         output = io.BytesIO()
         booklet.save(
             output,
@@ -464,7 +467,7 @@ def _join(plan: _Plan, front, laid_out, back, furniture) -> bytes:
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
             deterministic_id=True,
         )
-    return output.getvalue()
+        return output.getvalue(), len(booklet.pages)
 
 
 def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:

@@ -129,6 +129,7 @@ def render_pdf(
     progress: Callable[[str], None] | None = None,
     guess: dict[str, int] | None = None,
     write_options: dict | None = None,
+    finisher: Callable | None = None,
 ) -> RenderedBooklet:
     """Lay out the booklet until its page numbers are right, then write the PDF.
 
@@ -167,7 +168,9 @@ def render_pdf(
         if progress:
             progress(f"writing: {len(document.pages)} pages")
         with font_timestamps_fixed():
-            pdf = document.write_pdf(pdf_identifier=identifier, **(write_options or {}))
+            pdf = document.write_pdf(
+                pdf_identifier=identifier, finisher=finisher, **(write_options or {})
+            )
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
 
 
