@@ -14,6 +14,7 @@ A project is the folder that holds the content folder. Its own `styles/` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).parent
@@ -59,23 +60,32 @@ class Theme:
         of itself (family, weight, italic): dropping files in styles/fonts/ is enough."""
         if not self.project_styles:
             return ""
-        from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
-
-        rules = []
         fonts = sorted((self.project_styles / "fonts").glob("*"))
-        for file in (f for f in fonts if f.suffix in FONT_SUFFIXES):
-            with TTFont(file, lazy=True) as font:
-                names = font["name"]
-                family = names.getDebugName(16) or names.getDebugName(1)
-                weight = font["OS/2"].usWeightClass
-                italic = bool(font["OS/2"].fsSelection & 1)
-            if not family or any(c in family for c in "\"'\\;{}<>"):
-                continue  # a name that cannot be quoted safely in CSS is not used
-            rules.append(
-                f'@font-face {{ font-family: "{family}"; src: url("{file.resolve().as_uri()}"); '
-                f"font-weight: {weight}; font-style: {'italic' if italic else 'normal'}; }}"
-            )
-        return "\n".join(rules)
+        # Asked once per part of a large booklet: read each file once (while unchanged).
+        return _font_face_rules(
+            tuple((str(f), f.stat().st_mtime_ns) for f in fonts if f.suffix in FONT_SUFFIXES)
+        )
+
+
+@cache
+def _font_face_rules(files: tuple[tuple[str, int], ...]) -> str:
+    from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
+
+    rules = []
+    for name, _ in files:
+        file = Path(name)
+        with TTFont(file, lazy=True) as font:
+            names = font["name"]
+            family = names.getDebugName(16) or names.getDebugName(1)
+            weight = font["OS/2"].usWeightClass
+            italic = bool(font["OS/2"].fsSelection & 1)
+        if not family or any(c in family for c in "\"'\\;{}<>"):
+            continue  # a name that cannot be quoted safely in CSS is not used
+        rules.append(
+            f'@font-face {{ font-family: "{family}"; src: url("{file.resolve().as_uri()}"); '
+            f"font-weight: {weight}; font-style: {'italic' if italic else 'normal'}; }}"
+        )
+    return "\n".join(rules)
 
 
 def theme_for(content_folder: Path, styles_folder: Path | None = None) -> Theme:
