@@ -1,7 +1,8 @@
 """`booklet new DIR`: a new project that builds at once, to change bit by bit.
 
     DIR/content/    conference.yaml, speakers.yaml, programme.yaml (a small example
-                    conference: one day, two rooms) and schema/ for editors
+                    conference: one day, two rooms), schema/ for editors, and mail/:
+                    the invitation's templates and an example list of recipients
     DIR/styles/     the project's overrides of the default theme, empty but for a note
     DIR/templates/  the same for templates
     DIR/output/     where the PDFs go
@@ -128,6 +129,58 @@ Colours, the typeface, the paper size and which parts the booklet has are settin
 content/conference.yaml (`style:`, `paper:`, `show:`), not CSS.
 """
 
+MAIL_SUBJECT = "Invitation: {{ conference.title }}\n"
+
+MAIL_TEXT = """\
+Dear {{ recipient.name or "colleague" }}
+
+{{ conference.organiser }} invites you to
+
+    {{ conference.title }}
+{% if conference.subtitle %}
+    {{ conference.subtitle }}
+{% endif %}
+
+{% if conference.date %}
+When: {{ conference.dates }}
+{% endif %}
+{% if conference.venue %}
+Where: {{ conference.venue }}
+{% endif %}
+
+The programme booklet is attached.{% if conference.date %} So is an invitation for your
+calendar.{% endif %}
+
+Kind regards
+{{ conference.organiser }}
+"""
+
+MAIL_HTML = """\
+<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ conference.title }}</title></head>
+<body style="font-family: Georgia, serif; font-size: 16px; line-height: 1.5; color: #222222;">
+<p>Dear {{ recipient.name or "colleague" }}</p>
+<p>{{ conference.organiser }} invites you to</p>
+<p style="margin-left: 2em;"><strong>{{ conference.title }}</strong>
+{% if conference.subtitle %}<br>{{ conference.subtitle }}{% endif %}</p>
+{% if conference.date %}<p>When: {{ conference.dates }}</p>{% endif %}
+{% if conference.venue %}
+<p style="white-space: pre-line;">Where: {{ conference.venue }}</p>
+{% endif %}
+<p>The programme booklet is attached.{% if conference.date %} So is an invitation for your
+calendar.{% endif %}</p>
+<p>Kind regards<br>{{ conference.organiser }}</p>
+</body>
+</html>
+"""
+
+PEOPLE = """\
+email,name,organisation
+ada@example.org,Ada Example,Example University
+ben@example.org,Ben Sample,Example Town Council
+"""
+
 TEMPLATES_NOTE = """\
 # Your templates
 
@@ -150,6 +203,10 @@ def new_project(folder: Path) -> list[Path]:
         "content/speakers.yaml": SPEAKERS,
         "content/programme.yaml": PROGRAMME,
         **{f"content/schema/{part}.schema.json": schema_text(part) for part in PARTS},
+        "content/mail/subject.txt": MAIL_SUBJECT,
+        "content/mail/invitation.txt": MAIL_TEXT,
+        "content/mail/invitation.html": MAIL_HTML,
+        "content/mail/people.example.csv": PEOPLE,
         "styles/README.md": STYLES_NOTE,
         "templates/README.md": TEMPLATES_NOTE,
     }

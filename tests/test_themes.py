@@ -175,3 +175,15 @@ def test_the_booklets_own_checkout_is_not_a_project_of_itself():
 
     theme = theme_for(SEED)
     assert theme.project_styles is None  # styles/ beside content/ is the default theme
+
+
+def test_a_new_project_can_write_its_invitations_at_once(project, tmp_path):
+    from booklet.mail import write_invitations
+
+    pdf = booklet.build(project / "content", project / "output").pdf_path
+    people = project / "content" / "mail" / "people.example.csv"
+    report = write_invitations(project / "content", people, pdf, tmp_path / "mail")
+    assert report.errors == [] and len(report.written) == 2
+    text = (tmp_path / "mail" / "0002-ada-example-org.eml").read_text()
+    assert "Subject: Invitation: Example Conference on Open Data" in text
+    assert "text/calendar" in text  # the example has a date
