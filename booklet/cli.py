@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 a problem in the content or the command (listed, no traceb
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import traceback
@@ -358,15 +359,14 @@ def watch_command(
         for line in build.lines:
             typer.echo(line, err=True)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C, during a build
         _run(
             lambda: watch(
                 content, output, port=port, edition=edition, serving=typer.echo, report=report
             ),
             debug,
         )
-    except KeyboardInterrupt:
-        typer.echo("Stopped; the last good PDF is in place.", err=True)
+    typer.echo("Stopped; the last good PDF is in place.", err=True)
 
 
 @app.command()

@@ -15,9 +15,11 @@ import html
 import mimetypes
 import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -478,13 +480,35 @@ def watch(
     stop: threading.Event | None = None,
 ) -> None:
     """Serve the preview, build, and build again after every save until `stop` is set
-    (or Ctrl-C, which the caller catches). `serving` is told the URL as soon as the
-    server listens."""
+    or Ctrl-C. `serving` is told the URL as soon as the server listens."""
     session = Session(content, output, edition)
     server = PreviewServer(session.preview, served_folders(content, session.theme), port)
+    stop = stop or threading.Event()
     server.start()
+    with _ctrl_c_stops(stop):
+        try:
+            serving(server.url)
+            session.watch(report, stop)
+        finally:
+            server.stop()
+
+
+@contextmanager
+def _ctrl_c_stops(stop: threading.Event):
+    """Ctrl-C asks the loop to stop after the build in hand, rather than raising into
+    whatever library code is running (and maybe leaving one of its locks held). A
+    second Ctrl-C does not wait."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread (tests run watch() in others)
+        return
+
+    def interrupted(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, interrupted)
     try:
-        serving(server.url)
-        session.watch(report, stop or threading.Event())
+        yield
     finally:
-        server.stop()
+        signal.signal(signal.SIGINT, previous)
