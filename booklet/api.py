@@ -33,6 +33,9 @@ class BuildResult:
     page_count: int
     page_of: dict[str, int]  # anchor id -> page number, e.g. "talk-facts" -> 5
     warnings: list[str] = field(default_factory=list)
+    # What was built from: the validated content, for callers that show it otherwise
+    # (watch's preview) without reading the files again.
+    loaded: LoadedContent | None = field(default=None, repr=False, compare=False)
 
 
 def check(
@@ -131,7 +134,7 @@ def build(
     write_atomically(target, pdf)
     write_atomically(pages_file, json.dumps(rendered.page_of, sort_keys=True).encode())
     warnings = [str(problem) for problem in loaded.warnings + render_warnings]
-    return BuildResult(target, page_count, rendered.page_of, warnings)
+    return BuildResult(target, page_count, rendered.page_of, warnings, loaded)
 
 
 def _last_pages(pages_file: Path) -> dict[str, int] | None:

@@ -32,19 +32,17 @@ class Edition:
     suffix: str  # of the file name: "" for screen
     stylesheet: str | None  # extra CSS from the styles folder, after booklet.css
     write_options: dict = field(default_factory=dict)  # for WeasyPrint's write_pdf
-    tagged: bool = False
     for_print: bool = False
 
 
 EDITIONS = {
-    "screen": Edition("screen", "", None, {"pdf_variant": "pdf/ua-1"}, tagged=True),
+    "screen": Edition("screen", "", None, {"pdf_variant": "pdf/ua-1"}),
     "print": Edition("print", "-print", "print.css", for_print=True),
     "email": Edition(
         "email",
         "-email",
         None,
         {"pdf_variant": "pdf/ua-1", "optimize_images": True, "dpi": 150, "jpeg_quality": 80},
-        tagged=True,
     ),
 }
 

@@ -100,10 +100,16 @@ def render_in_parts(
             progress(message)
 
     renderer = _Renderer(
-        loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
+        loaded,
+        created,
+        theme,
+        stylesheets,
+        base_folder,
+        allowed_folders,
+        cache_folder,
+        report,
+        write_options or {},
     )
-    renderer.write_options = write_options or {}
-    renderer.theme = theme
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
@@ -240,11 +246,20 @@ class _Renderer:
     """Lays out parts in worker processes forked from this one, with a cache on disk."""
 
     def __init__(
-        self, loaded, created, stylesheets, base_folder, allowed_folders, cache_folder, report
+        self,
+        loaded,
+        created,
+        theme,
+        stylesheets,
+        base_folder,
+        allowed_folders,
+        cache_folder,
+        report,
+        write_options,
     ):
         self.report = report
-        self.write_options: dict = {}  # for WeasyPrint's write_pdf: the edition's
-        self.theme: Theme | None = None  # for the project's templates
+        self.theme = theme  # for the project's templates
+        self.write_options = write_options  # the edition's, for WeasyPrint
         self.stage = ""
         self.loaded = loaded
         self.created = created

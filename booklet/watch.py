@@ -30,7 +30,6 @@ from .api import build as build_booklet
 from .editions import EDITIONS
 from .errors import BookletError, ContentError, display_path
 from .html import TEMPLATES, render_html
-from .load import load_content
 from .theme import Theme, theme_for
 
 POLL_SECONDS = 0.1
@@ -308,8 +307,6 @@ class Session:
             result = build_booklet(
                 self.content, self.output, styles_folder=self.styles, edition=self.edition
             )
-            # The same content again, for the page: api.build keeps its own to itself.
-            loaded = load_content(self.content)
         except ContentError as error:
             errors = [str(problem) for problem in error.problems]
             count = sum(1 for problem in error.problems if problem.severity == "error")
@@ -317,6 +314,7 @@ class Session:
             return self._failed(errors)
         except BookletError as error:
             return self._failed([f"error: {error}", "The last good PDF is kept."])
+        loaded = result.loaded  # what this PDF was built from, not the files as they are now
         page = render_html(loaded, result.page_of, theme=self.theme)
         page = with_page_badges(page, result.page_of, loaded.content.conference.language)
         self.preview.publish(page, [], result.pdf_path)
