@@ -1,9 +1,10 @@
-"""Writing output so that nothing is ever half written."""
+"""Reading untrusted files safely, and writing output so that nothing is ever half written."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 import time
 from pathlib import Path
 
@@ -38,3 +39,47 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+class UnsafeFileError(BookletError):
+    """A file booklet was asked to read is not one it may read: outside its folders,
+    not a regular file (a pipe, a device, a folder) or larger than the limit."""
+
+
+def read_regular_file(path: Path, inside: list[Path], limit: int, what: str = "file") -> bytes:
+    """The bytes of `path`, but only when, with every link resolved, it is a regular file
+    inside one of the folders `inside`, of at most `limit` bytes.
+
+    A named pipe would block the build for ever, a device or a sparse file of gigabytes
+    would fill memory, and a link could point anywhere: content and themes are untrusted,
+    so everything a build reads comes through here."""
+    shown = display_path(path)
+    try:
+        real = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links
+        reason = getattr(error, "strerror", None) or "a loop of links"
+        raise UnsafeFileError(f"{shown}: cannot read the {what} ({reason})") from None
+    if not any(real.is_relative_to(Path(folder).resolve()) for folder in inside):
+        raise UnsafeFileError(f"{shown}: the {what} is outside the project's folders; not read")
+    # O_NONBLOCK: opening a named pipe must not wait for a writer that never comes.
+    try:
+        handle = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise UnsafeFileError(f"{shown}: cannot read the {what} ({error.strerror})") from None
+    try:
+        status = os.fstat(handle)  # of what was opened, not of what the name was
+        if not stat.S_ISREG(status.st_mode):
+            raise UnsafeFileError(f"{shown}: the {what} is not a regular file; not read")
+        if status.st_size > limit:
+            raise UnsafeFileError(
+                f"{shown}: the {what} is {status.st_size:,} bytes, over the limit of "
+                f"{limit:,}; not read"
+            )
+    except BaseException:
+        os.close(handle)
+        raise
+    with os.fdopen(handle, "rb") as file:
+        data = file.read(limit + 1)  # a file that grows while read is cut off here
+    if len(data) > limit:
+        raise UnsafeFileError(f"{shown}: the {what} is over the limit of {limit:,} bytes")
+    return data
