@@ -10,30 +10,30 @@ share it. pdf.py chooses; `needs_literal_numbers` says when the second way is ne
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
+import jinja2
 from jinja2 import (
     ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
-    TemplateError,
 )
-from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import labels
+from . import labels, sandbox
 from .checks import day_minutes
 from .collation import sort_key
-from .errors import BookletError
 from .load import LoadedContent
-from .model import ProgrammeItem, Speaker
+from .model import Conference, ProgrammeItem, Session, Show, Speaker, Style
+from .sandbox import ProjectTemplates, TemplateSandbox
 from .theme import Theme
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -62,35 +62,47 @@ def typeset(text: str) -> str:
 @cache  # compiling the templates costs more than rendering them
 def _environment(project_templates: Path | None = None) -> Environment:
     """The default templates; a project's own, of the same name, come first. Those are
-    code from outside booklet: they run in Jinja's sandbox."""
-    options = dict(
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
-    )
+    code from outside booklet: they run in booklet's sandbox (sandbox.py), which shows
+    them the view objects below and plain data, nothing else."""
+    options = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     if project_templates is None:
         environment = Environment(loader=FileSystemLoader(TEMPLATES), **options)
+        environment.filters.update(_FILTERS)
     else:
-        loader = ChoiceLoader([FileSystemLoader(project_templates), FileSystemLoader(TEMPLATES)])
-        environment = SandboxedEnvironment(loader=loader, **options)
-    environment.filters["markdown"] = markdown
-    environment.filters["typeset"] = typeset
-    environment.filters["qr_code"] = qr_code
+        loader = ChoiceLoader([ProjectTemplates(project_templates), FileSystemLoader(TEMPLATES)])
+        environment = TemplateSandbox(exposed=_VIEW_TYPES, loader=loader, **options)
+        environment.extend_filters(**_FILTERS)
+    # Compiled code differs between the two (the sandbox's is guarded): one cache each.
+    environment.bytecode_cache = _bytecode_cache(environment)
     return environment
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
+def _bytecode_cache(environment: Environment) -> FileSystemBytecodeCache | None:
     """Compiled templates kept between runs (~/.cache/booklet): compiling them is most of
-    what rendering a small booklet's HTML costs. Jinja checks each against its source."""
+    what rendering a small booklet's HTML costs. Jinja checks each against its source;
+    the folder's name holds everything else that changes the compiled code: the kind of
+    environment, its options, Jinja's version and, for the sandbox, its own code."""
+    key = hashlib.sha256()
+    for part in (
+        type(environment).__qualname__,
+        jinja2.__version__,
+        repr(sorted((k, repr(v)) for k, v in _environment_options(environment).items())),
+    ):
+        key.update(part.encode() + b"\0")
+    if isinstance(environment, TemplateSandbox):
+        key.update(Path(sandbox.__file__).read_bytes())
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "booklet" / "templates"
+    folder = base / "booklet" / "templates" / key.hexdigest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # no writable cache: compile every time
     return FileSystemBytecodeCache(str(folder))
+
+
+def _environment_options(environment: Environment) -> dict:
+    names = ("autoescape", "trim_blocks", "lstrip_blocks", "undefined", "newline_sequence")
+    return {name: getattr(environment, name) for name in names}
 
 
 def qr_code(address: str) -> Markup:
@@ -165,7 +177,7 @@ class Part:
 class BookletView:
     """Everything the templates need, already ordered and numbered."""
 
-    loaded: LoadedContent
+    loaded: LoadedContent = field(repr=False)  # not for templates: it holds the folder
     page_of: dict[str, int] | None
     talks: list[Talk]
     speaker_index: list[IndexEntry]
@@ -467,8 +479,20 @@ def render_html(
     if theme is not None:
         view.project_font_faces = theme.project_font_faces()
         templates = theme.project_templates
-    try:
-        return _environment(templates).get_template("booklet.html.j2").render(booklet=view)
-    except TemplateError as error:  # only a project's own templates can have mistakes
-        where = f"{error.filename}:{error.lineno}: " if getattr(error, "lineno", None) else ""
-        raise BookletError(f"{where}template: {error.message or error}") from None
+    environment = _environment(templates)
+    if templates is None:  # booklet's own templates: trusted, and tested
+        return environment.get_template("booklet.html.j2").render(booklet=view)
+
+    def is_template(filename: str) -> bool:
+        return Path(filename).is_relative_to(templates) or Path(filename).is_relative_to(TEMPLATES)
+
+    return sandbox.render("booklet.html.j2", environment, is_template, booklet=view)
+
+
+_FILTERS = {"markdown": markdown, "typeset": typeset, "qr_code": qr_code}
+# What a project's templates may look into (sandbox.py): the view and the content's own
+# models, each through its own fields and methods.
+_VIEW_TYPES = (
+    BookletView, Talk, IndexEntry, ContentsEntry, Part, Grid, GridRow,
+    Conference, Speaker, ProgrammeItem, Session, Show, Style,
+)  # fmt: skip

@@ -1,0 +1,284 @@
+"""A project's templates (templates/, content/mail/) are code from outside booklet.
+Whatever they try, they see plain data, read only their own folder, do bounded work,
+and every failure names the template file and line (exit 1, never a traceback)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from helpers import SEED
+
+import booklet
+from booklet.html import TEMPLATES, render_html
+from booklet.load import load_content
+from booklet.mail import prepare_invitations
+from booklet.scaffold import new_project
+from booklet.theme import theme_for
+
+SECRET = "TOKEN-7f3a9c-OUTSIDE"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pristine") / "project"
+    new_project(folder)
+    return folder
+
+
+@pytest.fixture
+def project(pristine, tmp_path):
+    """A fresh copy of a `booklet new` project, and a secret file beside it that no
+    template may read; `outside` is where none may write."""
+    folder = shutil.copytree(pristine, tmp_path / "project", symlinks=True)
+    (tmp_path / "secret.txt").write_text(SECRET + "{{ 7 * 6 }}")
+    return folder
+
+
+def _html(project) -> str:
+    content = project / "content"
+    return render_html(load_content(content), None, theme=theme_for(content))
+
+
+def _cover(project, body: str) -> None:
+    """The project's cover template, with `body` on its line 2."""
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover">\n' + body + "\n</section>\n"
+    )
+
+
+def _refused(project, line: int = 2, file: str = "cover.html.j2") -> str:
+    with pytest.raises(booklet.BookletError) as raised:
+        _html(project)
+    message = str(raised.value)
+    assert re.search(rf"templates/{re.escape(file)}:{line}: template: ", message), message
+    assert SECRET not in message and "42" not in message.split("template: ", 1)[1]
+    return message
+
+
+# Every route out that Jinja templates are known for. Each must be refused where it is
+# written (line 2), whatever it reaches for.
+ESCAPES = {
+    "a path object in the view": "{{ booklet.loaded.folder.joinpath('../secret.txt').read_text() }}",
+    "writing through it": "{{ booklet.loaded.folder.joinpath('../written.txt').write_text('x') }}",
+    "the attr filter": "{{ (booklet | attr('loaded')).folder }}",
+    "map(attribute=)": "{{ [booklet] | map(attribute='loaded.folder') | list }}",
+    "a method's globals": "{{ booklet.has_page.__globals__['os'] }}",
+    "a method's func": "{{ booklet.has_page.__func__ }}",
+    "str subclasses": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "getitem to dunder": "{{ ''['__class__'] }}",
+    "format string attribute walk": "{{ '{0.__class__.__init__.__globals__}'.format(booklet) }}",
+    "format string to the loaded folder": "{{ '{0.loaded.folder}'.format(booklet) }}",
+    "format_map": "{{ '{x.loaded}'.format_map({'x': booklet}) }}",
+    "percent format": "{{ '%s' % booklet.loaded.folder }}",
+    "cycler's globals": "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "joiner": "{{ joiner.__init__.__globals__ }}",
+    "namespace's globals": "{{ namespace.__init__.__globals__ }}",
+    "lipsum's globals": "{{ lipsum.__globals__['os'] }}",
+    "range's globals": "{{ range.__globals__ }}",
+    "the template's self": "{{ self._TemplateReference__context.environment }}",
+    "self's init": "{{ self.__init__.__globals__ }}",
+    "loop's class": "{% for x in [1] %}{{ loop.__class__.__init__.__globals__ }}{% endfor %}",
+    "pydantic's parse_file": "{{ booklet.conference.parse_file('../secret.txt') }}",
+    "pydantic's model_dump": "{{ booklet.conference.model_dump() }}",
+    "pydantic's class": "{{ booklet.conference.__class__.model_validate_json }}",
+    "a model's construct": "{{ booklet.conference.construct() }}",
+    "a date's class": "{{ booklet.conference.date.__class__ }}",
+    "dict's class": "{{ booklet.labels.__class__.__subclasses__() }}",
+    "a list's mutation": "{% set x = booklet.talks.append(1) %}",
+    "a dict's mutation": "{{ booklet.labels.update({'a': 1}) }}",
+    "mutating a view": "{{ booklet.talks.clear() }}",
+    "include an absolute path": "{% include '/etc/passwd' %}",
+    "include the secret by ..": "{% include '../../secret.txt' %}",
+    "include a content file": "{% include '../content/conference.yaml' %}",
+    "import an absolute path": "{% import '/etc/passwd' as x %}",
+    "extends by ..": "{% extends '../secret.txt' %}",
+    "include with a NUL": "{% include 'cover.html.j2\\x00' %}",
+}
+
+
+@pytest.mark.parametrize("attack", ESCAPES.values(), ids=list(ESCAPES))
+def test_every_route_out_is_refused_where_it_is_written(project, attack):
+    _cover(project, attack)
+    _refused(project)
+    assert not (project / "written.txt").exists()
+
+
+# Work without end, each refused at its line within the budget.
+BOMBS = {
+    "a huge range": "{% for i in range(10**9) %}{% endfor %}",
+    "nested ranges": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+    "{% endfor %}",
+    "nested loops over the talks": "{% for a in booklet.talks %}" * 12
+    + "x"
+    + "{% endfor %}" * 12,
+    "a long string": "{{ 'x' * 10**10 }}",
+    "a long list": "{{ [0] * 10**9 }}",
+    "doubling by ~": "{% set ns = namespace(x='ab') %}{% for i in range(64) %}"
+    "{% set ns.x = ns.x ~ ns.x %}{% endfor %}",
+    "doubling by +": "{% set ns = namespace(x=[1]) %}{% for i in range(64) %}"
+    "{% set ns.x = ns.x + ns.x %}{% endfor %}",
+    "a huge power": "{{ 7 ** 10000000 }}",
+    "center": "{{ 'x' | center(10**10) }}",
+    "the str method center": "{{ 'x'.ljust(10**10) }}",
+    "indent": "{{ 'a\\nb' | indent(10**10) }}",
+    "a percent width": "{{ '%999999999s' % 'x' }}",
+    "a format width": "{{ '{:>999999999}'.format('x') }}",
+    "replace that multiplies": "{% set ns = namespace(x='a' * 1000) %}{% for i in range(9) %}"
+    "{% set ns.x = ns.x | replace('a', 'a' * 40) %}{% endfor %}",
+    "join with a long separator": "{{ ('x' * 100000).join(['a'] * 100000) }}",
+    "slice into a billion": "{{ booklet.talks | slice(10**9) | list }}",
+    "a macro without end": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "a macro that doubles": "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}"
+    "{% endmacro %}{{ f(40) }}",
+    "a template including itself": "{% include 'cover.html.j2' %}",
+    "an include in a long loop": "{% for i in range(100000) %}{% for j in range(100) %}"
+    "{% include 'macros.html.j2' %}{% endfor %}{% endfor %}",
+    "a recursive loop": "{% for x in [[1]] recursive %}{{ loop([x]) }}{% endfor %}",
+    "sorting a long list again and again": "{% set big = range(100000) | list %}"
+    "{% for i in range(100000) %}{{ (big | sort)[0] }}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("bomb", BOMBS.values(), ids=list(BOMBS))
+def test_work_without_end_stops_at_its_line(project, bomb):
+    _cover(project, bomb)
+    started = time.monotonic()
+    message = _refused(project)
+    assert re.search(r"too much work|value of|number (as|too) large|format width|itself", message)
+    # Not a timed assertion of speed: a guard that the budget, not the machine, ended it.
+    assert time.monotonic() - started < 60
+
+
+def test_a_template_that_links_out_of_the_folder_is_not_read(project, tmp_path):
+    template = project / "templates" / "cover.html.j2"
+    template.symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(booklet.BookletError) as raised:
+        _html(project)
+    assert "cover.html.j2" in str(raised.value) and "outside" in str(raised.value)
+    assert SECRET not in str(raised.value)
+
+
+def test_an_included_link_out_of_the_folder_names_the_line_that_includes_it(project, tmp_path):
+    (project / "templates" / "part.html.j2").symlink_to(tmp_path / "secret.txt")
+    _cover(project, "{% include 'part.html.j2' %}")
+    assert "outside" in _refused(project)
+
+
+def test_a_template_folder_that_is_a_pipe_or_a_device_is_refused(project):
+    os.mkfifo(project / "templates" / "part.html.j2")
+    _cover(project, "{% include 'part.html.j2' %}")
+    assert "not a regular file" in _refused(project)  # at once: a pipe is never waited on
+    (project / "templates" / "part.html.j2").unlink()
+    (project / "templates" / "part.html.j2").symlink_to("/dev/zero")
+    assert "outside" in _refused(project)
+
+
+def test_a_huge_template_is_refused(project):
+    (project / "templates" / "part.html.j2").write_text("x" * 2_000_000)
+    _cover(project, "{% include 'part.html.j2' %}")
+    assert "over the limit" in _refused(project)
+
+
+def test_the_default_templates_run_unchanged_in_the_sandbox(project):
+    """Every default template copied into the project: the same HTML as booklet's own,
+    so the sandbox lets through everything a real template needs."""
+    shutil.rmtree(project / "templates")
+    plain = _html(project)
+    shutil.copytree(TEMPLATES, project / "templates")
+    assert _html(project) == plain
+
+
+def test_what_templates_may_use_still_works(project):
+    _cover(
+        project,
+        "{{ booklet.conference.title | upper }}|{{ booklet.talks | length }}|"
+        "{{ '{} talks'.format(booklet.talks | length) }}|{{ '%s!' % booklet.language }}|"
+        "{% set ns = namespace(n=0) %}{% for t in booklet.talks %}{% set ns.n = ns.n + 1 %}"
+        "{% endfor %}{{ ns.n }}|{{ booklet.day_label(booklet.conference.date) }}|"
+        "{{ dict(a=1).a }}|{{ range(3) | join(',') }}",
+    )
+    html = _html(project)
+    talks = len(load_content(project / "content").content.programme)
+    expected = f"EXAMPLE CONFERENCE ON OPEN DATA|{talks}|{talks} talks|en!|{talks}|"
+    assert expected in html
+    assert "|1|0,1,2" in html
+
+
+def test_the_command_line_exits_1_naming_file_and_line(project, tmp_path):
+    _cover(project, "ok\n{{ booklet.loaded.folder.joinpath('../secret.txt').read_text() }}")
+    pdf_before = sorted((project / "output").iterdir())
+    result = subprocess.run(
+        [sys.executable, "-m", "booklet", "build", str(project / "content")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "project/templates/cover.html.j2:3: template: " in result.stderr
+    assert "Traceback" not in result.stderr and SECRET not in result.stderr
+    assert sorted((project / "output").iterdir()) == pdf_before
+
+
+MAIL_ATTACKS = {
+    "a format walk": "{{ '{0.__class__.__mro__}'.format(recipient) }}",
+    "a range bomb": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+    "{% endfor %}",
+    "a string bomb": "{{ 'x' * 10**10 }}",
+    "cycler": "{{ cycler.__init__.__globals__ }}",
+    "include": "{% include '/etc/passwd' %}",
+}
+
+
+@pytest.mark.parametrize("attack", MAIL_ATTACKS.values(), ids=list(MAIL_ATTACKS))
+def test_invitation_templates_are_sandboxed_alike(project, attack, tmp_path):
+    content = project / "content"
+    text = content / "mail" / "invitation.txt"
+    text.write_text("Dear {{ recipient.name }},\n" + attack + "\n")
+    with pytest.raises(booklet.BookletError) as raised:
+        prepare_invitations(content, content / "mail" / "people.example.csv")
+    assert re.search(r"mail/invitation\.txt:2:", str(raised.value)), str(raised.value)
+
+
+def test_invitation_templates_that_link_out_are_not_read(project, tmp_path):
+    content = project / "content"
+    text = content / "mail" / "invitation.txt"
+    text.unlink()
+    text.symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(booklet.BookletError) as raised:
+        prepare_invitations(content, content / "mail" / "people.example.csv")
+    assert "invitation.txt" in str(raised.value) and "outside" in str(raised.value)
+    assert SECRET not in str(raised.value)
+
+
+def test_the_tutorial_then_the_seed_in_one_home_folder(project, tmp_path):
+    """Compiled templates are cached per kind of environment: the project's (sandboxed)
+    build does not leave code behind that the seed's (plain) build would load."""
+    _cover(project, "{{ conference.title }}")
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def build(content, output):
+        return subprocess.run(
+            [sys.executable, "-m", "booklet", "build", str(content), "-o", str(output)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=environment,
+        )
+
+    for content, output in [
+        (project / "content", tmp_path / "a"),
+        (SEED, tmp_path / "b"),
+        (project / "content", tmp_path / "c"),
+        (SEED, tmp_path / "d"),
+    ]:
+        result = build(content, output)
+        assert result.returncode == 0, result.stderr
+    caches = list((tmp_path / "cache" / "booklet" / "templates").iterdir())
+    assert len(caches) == 2  # one for the sandbox, one for booklet's own templates
