@@ -52,14 +52,14 @@ from jinja2 import (
     UndefinedError,
     select_autoescape,
 )
-from jinja2.sandbox import SandboxedEnvironment
 
 from . import labels
 from .checks import did_you_mean
 from .errors import BookletError, ContentError, Problem, display_path
-from .files import write_atomically
+from .files import UnsafeFileError, read_regular_file, write_atomically
 from .load import load_content
 from .model import Conference, slug
+from .sandbox import MAX_TEMPLATE_BYTES, TemplateSandbox, budgeted
 
 MAIL_FOLDER = "mail"  # the templates in the content folder, the messages in the output
 SUBJECT, TEXT, HTML = "subject.txt", "invitation.txt", "invitation.html"
@@ -255,7 +255,7 @@ def _read_templates(content_folder: Path) -> dict[str, tuple[str, str]]:
     for name in (SUBJECT, TEXT, HTML):
         path = folder / name
         shown = display_path(path)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             problems.append(
                 Problem(
                     shown,
@@ -266,22 +266,22 @@ def _read_templates(content_folder: Path) -> dict[str, tuple[str, str]]:
                     f"in the folder {display_path(folder)}",
                 )
             )
-        elif not path.resolve().is_relative_to(content_folder.resolve()):
-            problems.append(Problem(shown, 0, 0, "", "links to a file outside the content folder"))
         else:
             try:
-                sources[name] = (path.read_text(encoding="utf-8"), shown)
+                data = read_regular_file(path, [content_folder], MAX_TEMPLATE_BYTES, "template")
+                sources[name] = (data.decode("utf-8"), shown)
             except UnicodeDecodeError:
                 problems.append(Problem(shown, 0, 0, "", "not UTF-8 text"))
-            except OSError as error:
-                problems.append(Problem(shown, 0, 0, "", f"cannot read it ({error.strerror})"))
+            except UnsafeFileError as error:  # a link out, a pipe, a huge file
+                problems.append(Problem(shown, 0, 0, "", str(error).removeprefix(f"{shown}: ")))
     if problems:
         raise ContentError(problems)
     return sources
 
 
-def _environment(sources: dict[str, tuple[str, str]]) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+def _environment(sources: dict[str, tuple[str, str]]) -> TemplateSandbox:
+    # Plain data only: the recipient's row and the conference's words (sandbox.py).
+    return TemplateSandbox(
         loader=_TemplateFiles(sources),
         undefined=StrictUndefined,  # a misspelt placeholder is an error, not a blank
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
@@ -424,7 +424,8 @@ def prepare_invitations(
         texts = {}
         for name, template in templates.items():
             try:
-                texts[name] = template.render(context)
+                with budgeted():  # each invitation gets the work a template may do
+                    texts[name] = template.render(context)
             except Exception as error:  # whatever an untrusted template does wrong is its own
                 template_problems.add(_template_problem(error, sources[name][1], names))
         if len(texts) < len(templates):
