@@ -351,6 +351,14 @@ class ProjectTemplates(BaseLoader):
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        # The folder itself may not be a link out of the project (templates -> /etc);
+        # what it is now is what it stays for this loader (watch keeps one).
+        self.real_folder = self.folder.resolve()
+        if self.real_folder != self.folder.parent.resolve() / self.folder.name:
+            raise TemplateProblem(
+                f"{display_path(self.folder)}: the templates folder links outside the "
+                "project; not read"
+            )
 
     def get_source(self, environment, template: str):
         pieces = template.split("/")
@@ -365,7 +373,7 @@ class ProjectTemplates(BaseLoader):
         path = self.folder.joinpath(*pieces)
         if not path.exists() and not path.is_symlink():
             raise TemplateNotFound(template)
-        data = read_regular_file(path, [self.folder], MAX_TEMPLATE_BYTES, "template")
+        data = read_regular_file(path, [self.real_folder], MAX_TEMPLATE_BYTES, "template")
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError:

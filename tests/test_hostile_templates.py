@@ -64,7 +64,7 @@ def _refused(project, line: int = 2, file: str = "cover.html.j2") -> str:
 # Every route out that Jinja templates are known for. Each must be refused where it is
 # written (line 2), whatever it reaches for.
 ESCAPES = {
-    "a path object in the view": "{{ booklet.loaded.folder.joinpath('../secret.txt').read_text() }}",
+    "a path object in the view": "{{ booklet.loaded.folder.joinpath('../secret.txt').read_text() }}",  # noqa: E501
     "writing through it": "{{ booklet.loaded.folder.joinpath('../written.txt').write_text('x') }}",
     "the attr filter": "{{ (booklet | attr('loaded')).folder }}",
     "map(attribute=)": "{{ [booklet] | map(attribute='loaded.folder') | list }}",
@@ -114,9 +114,7 @@ BOMBS = {
     "a huge range": "{% for i in range(10**9) %}{% endfor %}",
     "nested ranges": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
     "{% endfor %}",
-    "nested loops over the talks": "{% for a in booklet.talks %}" * 12
-    + "x"
-    + "{% endfor %}" * 12,
+    "nested loops over the talks": "{% for a in booklet.talks %}" * 12 + "x" + "{% endfor %}" * 12,
     "a long string": "{{ 'x' * 10**10 }}",
     "a long list": "{{ [0] * 10**9 }}",
     "doubling by ~": "{% set ns = namespace(x='ab') %}{% for i in range(64) %}"
@@ -170,7 +168,17 @@ def test_an_included_link_out_of_the_folder_names_the_line_that_includes_it(proj
     assert "outside" in _refused(project)
 
 
-def test_a_template_folder_that_is_a_pipe_or_a_device_is_refused(project):
+def test_a_templates_folder_that_links_out_of_the_project_is_not_read(project, tmp_path):
+    shutil.rmtree(project / "templates")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "cover.html.j2").write_text(SECRET)
+    (project / "templates").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(booklet.BookletError, match="templates folder links outside") as raised:
+        _html(project)
+    assert SECRET not in str(raised.value)
+
+
+def test_a_template_that_is_a_pipe_or_a_device_is_refused(project):
     os.mkfifo(project / "templates" / "part.html.j2")
     _cover(project, "{% include 'part.html.j2' %}")
     assert "not a regular file" in _refused(project)  # at once: a pipe is never waited on
