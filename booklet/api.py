@@ -162,8 +162,14 @@ def _as_errors(warnings: list[Problem]) -> list[Problem]:
     return [dataclasses.replace(warning, severity="error") for warning in warnings]
 
 
+# A file name holds at most 255 bytes; the PDF's (with "-email.pdf") and those written
+# beside it (".<name>.pages.json", a temporary ".<name>.pdf.<random>.part") must fit.
+OUTPUT_NAME_LENGTH = 60
+
+
 def output_name(loaded: LoadedContent) -> str:
-    return slug(loaded.content.conference.title)
+    """The PDF's name, without edition and suffix, from the conference's title."""
+    return slug(loaded.content.conference.title, max_length=OUTPUT_NAME_LENGTH)
 
 
 def _creation_date() -> str | None:

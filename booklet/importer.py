@@ -36,26 +36,32 @@ Mapping choices:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import json
 import re
 import xml.etree.ElementTree as ElementTree
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import yaml
 
-from .checks import DAY, minutes
+from .checks import DAY
 from .errors import BookletError, display_path
+from .files import read_regular_file
 from .labels import available_languages
 from .load import CONTENT_FILES
-from .model import slug, unique_id
+from .model import slug
 from .schema import schema_text
 
 # When the export says nothing of when its days start, an event before this hour is
 # the night of the day before.
 DEFAULT_DAY_START_HOUR = 6
+# The largest real exports (a congress of 400 talks) are a few MB; the file is read into
+# memory, and a named pipe or a device is never waited on.
+MAX_SCHEDULE_BYTES = 50 * 1024**2
 
 KINDS = {
     "lecture": "talk",
@@ -116,8 +122,10 @@ class Event:
 
     @property
     def label(self) -> str:
-        """How the report names the event: "event 6571 '31C3 Keynote'"."""
-        return f"event {self.export_id} '{self.title}'" if self.title else f"event {self.export_id}"
+        """How the report names the event: "event 6571 '31C3 Keynote'"; a long title or id
+        cut short, so that a report line stays a line."""
+        number = shortened(self.export_id)
+        return f"event {number} '{shortened(self.title)}'" if self.title else f"event {number}"
 
 
 @dataclass
@@ -126,6 +134,7 @@ class Schedule:
     acronym: str
     rooms: list[str]  # in the order of the export
     events: list[Event]
+    room_numbers: dict[str, int] = field(default_factory=dict)  # room -> its place in rooms
 
 
 # --- the public entry point -----------------------------------------------------------
@@ -146,12 +155,13 @@ def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
     if not items:
         reasons = "".join(f"\n  {line}" for line in skipped[:5])
         raise BookletError(f"{display_path(schedule_path)}: no event could be imported{reasons}")
-    items.sort(key=lambda item: item.sort_key(schedule.rooms))
+    items.sort(key=lambda item: item.sort_key(schedule.room_numbers))
     speakers = assign_speaker_ids(items, skipped)
     assign_item_ids(items, skipped)
     leave_out_overlapping_ends(items, skipped)
 
-    rooms = [room for room in schedule.rooms if any(item.event.room == room for item in items)]
+    used_rooms = {item.event.room for item in items}
+    rooms = [room for room in schedule.rooms if room in used_rooms]
     title = schedule.title or schedule.acronym or schedule_path.stem
     if not schedule.title:
         skipped.append(f"conference: no title; used '{title}'")
@@ -173,10 +183,8 @@ def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
 def read_schedule(path: Path, skipped: list[str]) -> Schedule:
     """The export at `path`, as JSON or XML by what it starts with."""
     name = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BookletError(f"{name}: cannot read the schedule ({error.strerror})") from None
+    # Any file the user names (the anchor: links may lead anywhere), but a regular one.
+    data = read_regular_file(path, [Path(path.absolute().anchor)], MAX_SCHEDULE_BYTES, "schedule")
     first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not first:
         raise BookletError(f"{name}: the file is empty")
@@ -202,12 +210,46 @@ def parse_json(data: bytes, name: str) -> object:
 
 
 def parse_xml(data: bytes, name: str) -> ElementTree.Element:
-    # ElementTree expands no external entities, so the export cannot make us read files.
+    """The XML as an ElementTree, read by expat without entity declarations: no export
+    has them, and an entity that expands into entities ("billion laughs") grows a few kB
+    into gigabytes. External entities are never fetched (expat does not, unasked)."""
+    builder = ElementTree.TreeBuilder()
+    parser = expat.ParserCreate()
+    parser.buffer_text = True  # an element's text in one piece, not in one call per line
+
+    def refuse_entities(entity: str, *_: object) -> None:
+        raise BookletError(
+            f"{name}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: the XML "
+            f"declares an entity ('{entity[:40]}'); a schedule export has none, not read"
+        )
+
+    def refuse_skipped_entity(entity: str, _is_parameter_entity: bool) -> None:
+        # Declared, if anywhere, in an external DTD, which is never read.
+        raise BookletError(
+            f"{name}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: the XML "
+            f"uses an entity it does not declare ('{entity[:40]}'); not read"
+        )
+
+    parser.EntityDeclHandler = refuse_entities
+    parser.SkippedEntityHandler = refuse_skipped_entity
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
     try:
-        return ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        line, column = error.position
-        raise BookletError(f"{name}:{line}:{column + 1}: not valid XML: {error}") from None
+        parser.Parse(data, True)
+        return builder.close()
+    except expat.ExpatError as error:
+        message = expat.ErrorString(error.code)
+        raise BookletError(
+            f"{name}:{error.lineno}:{error.offset + 1}: not valid XML: {message}"
+        ) from None
+    except (LookupError, ValueError) as error:  # an encoding Python does not know, or cannot
+        raise BookletError(f"{name}:1: not valid XML: {shortened(str(error))}") from None
+
+
+def shortened(value: str, length: int = 200) -> str:
+    """A value of the export quoted in the report, cut short: a line, not a page."""
+    return value if len(value) <= length else value[: length - 1] + "…"
 
 
 def text(value: object) -> str:
@@ -341,7 +383,8 @@ def xml_event(
 
 
 def add_room(schedule: Schedule, room: str) -> None:
-    if room and room not in schedule.rooms:
+    if room and room not in schedule.room_numbers:
+        schedule.room_numbers[room] = len(schedule.rooms)
         schedule.rooms.append(room)
 
 
@@ -370,14 +413,21 @@ class Item:
     start_minutes: int
     duration_minutes: int | None
 
-    def sort_key(self, rooms: list[str]) -> tuple:
+    def sort_key(self, room_numbers: dict[str, int]) -> tuple:
         # The night's events come after the evening's: 00:30 sorts after 23:00.
         start_hour = self.event.day_start_hour
         night = self.start_minutes < 60 * (
             DEFAULT_DAY_START_HOUR if start_hour is None else start_hour
         )
-        room = rooms.index(self.event.room) if self.event.room in rooms else len(rooms)
+        room = room_numbers.get(self.event.room, len(room_numbers))
         return (self.day, night, self.start_minutes, room)
+
+    @property
+    def end_minutes(self) -> int | None:
+        """Minutes after midnight of the end written, if one is."""
+        if "end" not in self.data or self.duration_minutes is None:
+            return None
+        return self.start_minutes + self.duration_minutes
 
 
 def draft_item(event: Event, skipped: list[str]) -> Item | None:
@@ -388,11 +438,17 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
     start = start_minutes(event, skipped)
     if start is None:
         return None
-    day = conference_day(event, start)
-    if day is None:
+    try:
+        day = conference_day(event, start)
+    except OverflowError:  # the night of 0001-01-01 belongs to a day before the calendar
         skipped.append(
-            f"{event.label}: no usable date ({event.day or event.timestamp or 'none'}); skipped"
+            f"{event.label}: starts at {clock(start)} on {shortened(event.timestamp)}, "
+            "in the night of a day before 0001-01-01; skipped"
         )
+        return None
+    if day is None:
+        shown = shortened(event.day or event.timestamp or "none")
+        skipped.append(f"{event.label}: no usable date ({shown}); skipped")
         return None
     duration = duration_minutes(event, skipped)
     data: dict = {"id": None, "title": event.title, "kind": kind_of(event), "speakers": []}
@@ -406,7 +462,8 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
         # booklet reads an end at or before the start as a mistake, so an item that
         # runs past midnight goes without one.
         skipped.append(
-            f"{event.label}: runs past midnight ({clock(start)} + {event.duration}); end left out"
+            f"{event.label}: runs past midnight ({clock(start)} + "
+            f"{shortened(event.duration)}); end left out"
         )
     if event.room:
         data["room"] = event.room
@@ -422,7 +479,7 @@ def start_minutes(event: Event, skipped: list[str]) -> int | None:
     start = clock_minutes(event.start)
     if start is not None:
         return start
-    written = f"start '{event.start}' is not HH:MM" if event.start else "no start time"
+    written = f"start '{shortened(event.start)}' is not HH:MM" if event.start else "no start time"
     moment = parse_timestamp(event.timestamp)
     if moment is None:
         skipped.append(f"{event.label}: {written}; skipped")
@@ -443,7 +500,9 @@ def duration_minutes(event: Event, skipped: list[str]) -> int | None:
     """The duration in minutes, or None (reported): an item then has no end."""
     match = DURATION.fullmatch(event.duration)
     if not match or int(match[2]) > 59:
-        skipped.append(f"{event.label}: duration '{event.duration}' is not HH:MM; end left out")
+        skipped.append(
+            f"{event.label}: duration '{shortened(event.duration)}' is not HH:MM; end left out"
+        )
         return None
     duration = int(match[1]) * 60 + int(match[2])
     if duration == 0:
@@ -459,7 +518,8 @@ def clock(minutes_after_midnight: int) -> str:
 
 def conference_day(event: Event, start: int) -> datetime.date | None:
     """The day the export lists the event under; else the date of its own timestamp,
-    the day before when it starts in the small hours."""
+    the day before when it starts in the small hours. OverflowError when that day would
+    be before 0001-01-01."""
     try:
         return datetime.date.fromisoformat(event.day)
     except ValueError:
@@ -474,8 +534,12 @@ def conference_day(event: Event, start: int) -> datetime.date | None:
 
 
 def kind_of(event: Event) -> str:
-    # "Entertainment (120)": some exports add a length in brackets to the type.
-    export_type = re.sub(r"\s*\(.*\)$", "", event.type).lower()
+    # "Entertainment (120)": some exports add a length in brackets to the type. Cut with
+    # string methods: a regex like \s*\(.*\)$ backtracks for minutes on 600,000 "(".
+    export_type = event.type
+    if export_type.endswith(")") and "(" in export_type:
+        export_type = export_type[: export_type.index("(")].rstrip()
+    export_type = export_type.lower()
     kind = KINDS.get(export_type, "other") if export_type else "talk"
     if kind == "talk" and re.search(r"\bkeynote\b", event.title, re.IGNORECASE):
         return "keynote"
@@ -508,22 +572,42 @@ def language_code(event: Event, skipped: list[str]) -> str | None:
     code = re.split(r"[-_]", event.language.lower())[0]
     if re.fullmatch(r"[a-z]{2}", code):
         return code
-    skipped.append(f"{event.label}: language '{event.language}' is not a two-letter code; left out")
+    skipped.append(
+        f"{event.label}: language '{shortened(event.language)}' is not a two-letter code; left out"
+    )
     return None
 
 
 # --- ids, speakers and overlaps, across all items ----------------------------------------
 
 
+class UniqueIds:
+    """booklet.model.unique_id's ids (base, base-2, base-3...), in time linear in the
+    items: the last number given to a base is remembered, not searched for from 2 again
+    (40,000 events with one slug took minutes)."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.numbers: dict[str, int] = {}
+
+    def make(self, base: str) -> str:
+        number = self.numbers.get(base, 1)
+        while (candidate := base if number == 1 else f"{base}-{number}") in self.taken:
+            number += 1
+        self.numbers[base] = number
+        self.taken.add(candidate)
+        return candidate
+
+
 def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
-    taken: set[str] = set()
+    ids = UniqueIds()
     for item in items:
         base = slug(item.event.slug or item.event.export_id)
-        item.data["id"] = unique_id(base, taken)
+        item.data["id"] = ids.make(base)
         if item.data["id"] != base:
             skipped.append(
-                f"{item.event.label}: id '{base}' is used by an earlier item; "
-                f"written as '{item.data['id']}'"
+                f"{item.event.label}: id '{shortened(base)}' is used by an earlier item; "
+                f"written as '{shortened(item.data['id'])}'"
             )
 
 
@@ -531,8 +615,9 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
     """speakers.yaml's entries, in the order they first speak; items get their ids."""
     speakers: dict[tuple[str, str], dict] = {}
     names_of_id: dict[str, str] = {}
-    taken: set[str] = set()
+    ids = UniqueIds()
     for item in items:
+        spoken: set[str] = set()
         for person in item.event.persons:
             if not person.name:
                 skipped.append(f"{item.event.label}: a person without a name; left out")
@@ -542,21 +627,25 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
                 first_name = names_of_id.setdefault(person.export_id, person.name)
                 if person.export_id and first_name != person.name:
                     skipped.append(
-                        f"person {person.export_id}: named both '{first_name}' and "
-                        f"'{person.name}'; kept as two speakers"
+                        f"person {shortened(person.export_id)}: named both "
+                        f"'{shortened(first_name)}' and '{shortened(person.name)}'; "
+                        "kept as two speakers"
                     )
-                speaker_id = unique_id(slug(person.name), taken)
-                if speaker_id != slug(person.name):
+                base = slug(person.name)
+                speaker_id = ids.make(base)
+                if speaker_id != base:
                     skipped.append(
-                        f"person {person.export_id or '?'} '{person.name}': id "
-                        f"'{slug(person.name)}' is another person's; written as '{speaker_id}' "
+                        f"person {shortened(person.export_id) or '?'} "
+                        f"'{shortened(person.name)}': id '{shortened(base)}' is another "
+                        f"person's; written as '{shortened(speaker_id)}' "
                         "(merge them if they are one)"
                     )
                 speakers[key] = {"id": speaker_id, "name": person.name}
             speaker = speakers[key]
             if person.bio and "bio" not in speaker:
                 speaker["bio"] = markdown_text(person.bio)
-            if speaker["id"] not in item.data["speakers"]:
+            if speaker["id"] not in spoken:
+                spoken.add(speaker["id"])
                 item.data["speakers"].append(speaker["id"])
         if not item.data["speakers"]:
             del item.data["speakers"]  # a concert, a film: no speakers to list
@@ -566,28 +655,30 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
 def leave_out_overlapping_ends(items: list[Item], skipped: list[str]) -> None:
     """booklet reports two items in one room that share a minute; real schedules have
     them (a "Lightning Talks" slot around its talks, a stage running late). The longer
-    item loses its end, which keeps both in the programme and ends the complaint."""
-    with_end: list[Item] = []
+    item loses its end, which keeps both in the programme and ends the complaint.
+
+    The items that keep their ends never overlap, so those of one room and day are kept
+    sorted by start, and their ends are then sorted too: an item overlaps one of them if
+    it overlaps the first that ends after it starts, found by bisection. Comparing every
+    item with every other took minutes for 1,500 items in one room."""
+    kept: dict[tuple[str, datetime.date], list[tuple[int, int, Item]]] = defaultdict(list)
     for item in sorted(items, key=lambda item: item.duration_minutes or 0):
-        if "end" not in item.data:
+        start, end = item.start_minutes, item.end_minutes
+        if end is None:
             continue
-        other = next((other for other in with_end if overlap(item, other)), None)
-        if other is None:
-            with_end.append(item)
+        if not item.event.room:  # booklet sees no overlap outside a room
+            continue
+        in_room = kept[(item.event.room, item.day)]
+        first = bisect.bisect_right(in_room, start, key=lambda kept_item: kept_item[1])
+        if first == len(in_room) or in_room[first][0] >= end:
+            in_room.insert(first, (start, end, item))
             continue
         del item.data["end"]
+        other = in_room[first][2]
         skipped.append(
-            f"{item.event.label}: overlaps {other.event.label} in {item.event.room}; end left out"
+            f"{item.event.label}: overlaps {other.event.label} in "
+            f"{shortened(item.event.room)}; end left out"
         )
-
-
-def overlap(a: Item, b: Item) -> bool:
-    """As booklet's checks see it: same room, same day, clock times that share a minute."""
-    if (a.event.room, a.day) != (b.event.room, b.day) or not a.event.room:
-        return False
-    return minutes(a.data["start"]) < minutes(b.data["end"]) and minutes(b.data["start"]) < minutes(
-        a.data["end"]
-    )
 
 
 # --- writing ------------------------------------------------------------------------------

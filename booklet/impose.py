@@ -22,13 +22,16 @@ the fold: it reads 1, 2, 3, ...
 from __future__ import annotations
 
 import io
+import math
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
 
 from .errors import BookletError, display_path
-from .files import write_atomically
+from .files import read_regular_file, write_atomically
 
 MM = 72 / 25.4  # PDF points per millimetre
 # Landscape sheets, width × height in points.
@@ -39,6 +42,14 @@ SHEET_FOR_PAGE = {"A5": ((148 * MM, 210 * MM), "A4"), "A4": ((210 * MM, 297 * MM
 SIZE_TOLERANCE = 2.0
 # Pages differing by more than this are of different sizes.
 SAME_SIZE_TOLERANCE = 1.0
+# What a PDF page can measure each way, in points (ISO 32000-1, annex C): a box outside
+# this is a broken or hostile file, not a booklet.
+SMALLEST_PAGE, LARGEST_PAGE = 3.0, 14_400.0
+# Far above any booklet (a saddle-stitched one has at most some hundred pages); a small
+# file whose page tree names one page a million times would make gigabytes of sheets.
+MAX_PAGES = 10_000
+# A print edition with photos is some hundred MB; the file is read into memory.
+MAX_PDF_BYTES = 1024**3
 
 
 @dataclass
@@ -73,16 +84,22 @@ def impose(source: Path, target: Path, sheet: str | None = None) -> Imposed:
     source, target = Path(source), Path(target)
     name = display_path(source)
     forced_sheet = _sheet_name(sheet) if sheet is not None else None
-    with _open_pdf(source) as pdf:
+    pdf, repairs = _open_pdf(source)
+    with pdf:
         try:
-            return _impose(pdf, name, target, forced_sheet)
+            return _impose(pdf, name, target, forced_sheet, repairs)
         except pikepdf.PdfError as error:
             raise BookletError(f"{name}: cannot read this PDF, it is damaged ({error})") from None
 
 
-def _impose(pdf: pikepdf.Pdf, name: str, target: Path, forced_sheet: str | None) -> Imposed:
+def _impose(
+    pdf: pikepdf.Pdf, name: str, target: Path, forced_sheet: str | None, repairs: list[str]
+) -> Imposed:
     notes = []
-    width, height = _page_size(pdf, name)
+    checked = [
+        _checked_page(page, f"{name}: page {number}") for number, page in enumerate(pdf.pages, 1)
+    ]
+    width, height = _page_size(checked, name)
     sheet_name, (sheet_width, sheet_height) = _choose_sheet(width, height, forced_sheet, notes)
 
     real_pages = len(pdf.pages)
@@ -93,7 +110,7 @@ def _impose(pdf: pikepdf.Pdf, name: str, target: Path, forced_sheet: str | None)
             f"{name} has {real_pages} pages, not a multiple of 4: added "
             f"{blanks} blank page{'s' if blanks > 1 else ''} at the end"
         )
-    if any(_trim_is_inside_media(page) for page in pdf.pages):
+    if any(page.trim_is_inside_media for page in checked):
         notes.append("pages are cut at their trim box: bleed and crop marks are left off")
 
     # The page as it would be printed, scaled down only if the sheet is too small for it
@@ -131,41 +148,150 @@ def _impose(pdf: pikepdf.Pdf, name: str, target: Path, forced_sheet: str | None)
         side.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
         side.obj.Contents = output.make_stream(content)
 
+    # qpdf reads what it can of a damaged file, and may leave pages out: say so.
+    repairs = [_without_stream(warning) for warning in repairs + pdf.get_warnings()]
+    if repairs:
+        warned = f"{len(repairs)} warnings, the last" if len(repairs) > 1 else "the warning"
+        notes.insert(
+            0,
+            f"{name} is damaged: read as far as qpdf could repair it ({warned}: "
+            f"{repairs[-1]}); check the imposed pages",
+        )
     buffer = io.BytesIO()
     output.save(buffer, deterministic_id=True)  # the same booklet gives the same bytes
     write_atomically(target, buffer.getvalue())
     return Imposed(target, sheet_name, pages // 4, pages, notes)
 
 
-def _open_pdf(source: Path) -> pikepdf.Pdf:
+def _open_pdf(source: Path) -> tuple[pikepdf.Pdf, list[str]]:
+    """The PDF, open, and what qpdf had to repair to read it."""
     name = display_path(source)
-    if not source.exists():
-        raise BookletError(f"{name}: no such file")
-    if not source.is_file():
-        raise BookletError(f"{name}: not a file")
-    if source.stat().st_size == 0:
+    # Any file the user names, but only a regular one: a named pipe would be waited on for
+    # ever, a device or a sparse file of gigabytes read into memory.
+    anywhere = [Path(source.absolute().anchor)]
+    data = read_regular_file(source, anywhere, MAX_PDF_BYTES, "PDF")
+    if not data:
         raise BookletError(f"{name}: the file is empty")
     try:
-        pdf = pikepdf.open(source)
+        pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
         raise BookletError(f"{name}: the PDF is encrypted; save it without a password") from None
     except pikepdf.PdfError:
         raise BookletError(f"{name}: not a PDF, or a damaged one") from None
-    except OSError as error:
-        raise BookletError(f"{name}: cannot read it ({error.strerror})") from None
-    # Readable without a password but locked by its owner: not ours to take apart.
-    if pdf.is_encrypted:
+    try:
+        # Readable without a password but locked by its owner: not ours to take apart.
+        if pdf.is_encrypted:
+            raise BookletError(f"{name}: the PDF is encrypted; save it without a password")
+        if not pdf.pages:
+            raise BookletError(f"{name}: the PDF has no pages")
+        if len(pdf.pages) > MAX_PAGES:
+            raise BookletError(
+                f"{name}: {len(pdf.pages):,} pages; booklet imposes at most {MAX_PAGES:,}"
+            )
+        repairs = _refuse_guessed_media_boxes(pdf, name)
+    except pikepdf.PdfError as error:  # a broken page tree
         pdf.close()
-        raise BookletError(f"{name}: the PDF is encrypted; save it without a password")
-    if not pdf.pages:
+        raise BookletError(f"{name}: cannot read this PDF, it is damaged ({error})") from None
+    except BookletError:
         pdf.close()
-        raise BookletError(f"{name}: the PDF has no pages")
-    return pdf
+        raise
+    return pdf, repairs
 
 
-def _page_size(pdf: pikepdf.Pdf, name: str) -> tuple[float, float]:
+def _refuse_guessed_media_boxes(pdf: pikepdf.Pdf, name: str) -> list[str]:
+    """qpdf gives a page without a usable MediaBox the size of US Letter, and says so in a
+    warning; imposed at a size the file never had, it would be a wrong booklet. Returns
+    qpdf's other warnings."""
+    warnings = pdf.get_warnings()
+    for warning in warnings:
+        if "MediaBox is undefined" not in warning:
+            continue
+        found = re.search(r"object (\d+) (\d+)", warning)
+        numbers = [
+            number
+            for number, page in enumerate(pdf.pages, start=1)
+            if found and page.obj.objgen == (int(found[1]), int(found[2]))
+        ]
+        where = f"{name}: page {numbers[0]}" if numbers else name
+        raise BookletError(
+            f"{where}: no MediaBox, or one that is not four numbers [left bottom right top]; "
+            "a PDF page must say its size"
+        )
+    return warnings
+
+
+def _without_stream(warning: str) -> str:
+    """qpdf's warning without the name of the stream read from ("stream <_io.BytesIO
+    object at 0x7f...>, "), which says nothing to the user."""
+    return re.sub(r"^stream <[^<>]{0,200}>[,:]? ?", "", warning)[:300]
+
+
+@dataclass
+class CheckedPage:
+    width: float  # of the trimmed page as printed: turned and in points
+    height: float
+    trim_is_inside_media: bool
+
+
+def _checked_page(page: pikepdf.Page, where: str) -> CheckedPage:
+    """The page's size, after making sure that its boxes, turn and unit are what a PDF may
+    hold; the boxes are written back with their corners in order, as qpdf expects them.
+    `where` names the page in messages: "booklet.pdf: page 3"."""
+    turn = page.obj.get("/Rotate", 0)
+    if not _is_number(turn) or turn % 90 != 0:
+        raise BookletError(f"{where}: /Rotate must be a multiple of 90 degrees")
+    page.obj.Rotate = int(turn) % 360
+    unit = page.obj.get("/UserUnit", 1)
+    if not _is_number(unit) or unit <= 0:
+        raise BookletError(f"{where}: /UserUnit must be a number above 0")
+    media = _box(page, "/MediaBox", where)
+    # The page is cut at its TrimBox, else its CropBox, else its MediaBox.
+    trim_key = next((key for key in ("/TrimBox", "/CropBox") if key in page.obj), "/MediaBox")
+    trim = _box(page, trim_key, where)
+    for key, (x0, y0, x1, y1) in (("/MediaBox", media), (trim_key, trim)):
+        size = ((x1 - x0) * float(unit), (y1 - y0) * float(unit))
+        if not all(SMALLEST_PAGE <= length <= LARGEST_PAGE for length in size):
+            raise BookletError(
+                f"{where}: the {key[1:]} is {_size_text(size)}; a PDF page measures "
+                f"{SMALLEST_PAGE:.0f} to {LARGEST_PAGE:,.0f} pt each way"
+            )
+    width, height = (trim[2] - trim[0]) * float(unit), (trim[3] - trim[1]) * float(unit)
+    inside = trim[2] - trim[0] < media[2] - media[0] or trim[3] - trim[1] < media[3] - media[1]
+    # A page turned a quarter is printed with width and height swapped.
+    if page.obj.Rotate % 180 == 90:
+        width, height = height, width
+    return CheckedPage(width, height, inside)
+
+
+def _box(page: pikepdf.Page, key: str, where: str) -> tuple[float, float, float, float]:
+    """The page's box `key` (pikepdf puts inherited ones on the page when it opens the
+    file) as (left, bottom, right, top)."""
+    value = page.obj.get(key)
+    if value is None:
+        raise BookletError(f"{where}: no {key[1:]}; a PDF page must say its size")
+    numbers = list(value) if isinstance(value, pikepdf.Array) else []
+    if len(numbers) != 4 or not all(_is_number(number) for number in numbers):
+        raise BookletError(f"{where}: the {key[1:]} must be four numbers, [left bottom right top]")
+    x0, y0, x1, y1 = (float(number) for number in numbers)
+    # Any two opposite corners make a rectangle (ISO 32000-1, 7.9.5): put them in order.
+    box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    page.obj[key] = pikepdf.Array(box)
+    return box
+
+
+def _is_number(value: object) -> bool:
+    """A finite PDF number as pikepdf gives it: an int or a Decimal, not a boolean."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer of a hundred digits
+        return False
+
+
+def _page_size(pages: list[CheckedPage], name: str) -> tuple[float, float]:
     """Width and height of the trimmed pages as printed; all pages must share them."""
-    sizes = [_trimmed_size(page) for page in pdf.pages]
+    sizes = [(page.width, page.height) for page in pages]
     first = sizes[0]
     for number, size in enumerate(sizes, start=1):
         if not _close(size, first, SAME_SIZE_TOLERANCE):
@@ -174,20 +300,6 @@ def _page_size(pdf: pikepdf.Pdf, name: str) -> tuple[float, float]:
                 f"{_size_text(first)}; all pages of a booklet must be the same size"
             )
     return first
-
-
-def _trimmed_size(page: pikepdf.Page) -> tuple[float, float]:
-    box = pikepdf.Rectangle(page.trimbox)
-    width, height = abs(box.width), abs(box.height)
-    # A page turned a quarter is printed with width and height swapped.
-    if int(page.obj.get("/Rotate", 0)) % 180 == 90:
-        return height, width
-    return width, height
-
-
-def _trim_is_inside_media(page: pikepdf.Page) -> bool:
-    trim, media = pikepdf.Rectangle(page.trimbox), pikepdf.Rectangle(page.mediabox)
-    return abs(trim.width) < abs(media.width) or abs(trim.height) < abs(media.height)
 
 
 def _choose_sheet(

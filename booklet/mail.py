@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
-import io
 import ipaddress
 import json
 import os
@@ -33,7 +32,7 @@ import smtplib
 import ssl
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.errors import HeaderParseError
@@ -41,7 +40,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from email.utils import formatdate, parseaddr
-from itertools import zip_longest
 from pathlib import Path
 
 from jinja2 import (
@@ -74,11 +72,43 @@ _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]
 # --- the recipients ----------------------------------------------------------------
 
 
+# Bounds on the recipient list, far above a real one, so that a file made to be large
+# cannot fill the memory: 50 MB of short rows held as lists and dicts took 1 GB. A value
+# costs some 60 bytes in memory however short it is in the file, hence MAX_VALUES.
+MAX_CSV_BYTES = 20 * 1024**2
+MAX_RECIPIENT_ROWS = 100_000
+MAX_VALUES = 2_000_000  # e.g. 100,000 rows of 20 columns
+MAX_COLUMNS = 1_000
+# The longest address a mail server takes (RFC 5321: a path of 256 with its < and >).
+MAX_ADDRESS_LENGTH = 254
+
+
+class RowFields(Mapping[str, str]):
+    """A row's values by their column's name, "" for a column the row leaves out: the
+    template's `recipient`. A view over the row's values, not a dict of its own, so that
+    a long list of many columns costs what its values cost."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple[str, ...]):
+        self._index, self._values = index, values  # index: column name -> position
+
+    def __getitem__(self, column: str) -> str:
+        position = self._index[column]
+        return self._values[position] if position < len(self._values) else ""
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 @dataclass
 class Recipient:
     line: int  # where the row starts in the CSV, as a spreadsheet numbers it
     address: str
-    fields: dict[str, str]  # every column by its header name: the template's `recipient`
+    fields: Mapping[str, str]  # every column by its header name: the template's `recipient`
 
     @property
     def name(self) -> str:
@@ -96,7 +126,7 @@ def read_recipients(csv_path: Path) -> RecipientList:
     """The rows of the CSV that can be sent to, and a problem for every one that cannot.
 
     Raises ContentError when the file as a whole is unusable (unreadable, not UTF-8, no
-    header, no `email` column)."""
+    header, no `email` column, over the limits above)."""
     csv_path = Path(csv_path)
     shown = display_path(csv_path)
 
@@ -104,9 +134,12 @@ def read_recipients(csv_path: Path) -> RecipientList:
         return ContentError([Problem(shown, line, 0, "", message)])
 
     try:
-        data = csv_path.read_bytes()
-    except OSError as error:
-        raise fatal(0, f"cannot read it ({error.strerror})") from None
+        # Any file the user names (links may lead anywhere), but a regular one: a named
+        # pipe is not waited on, a device or a sparse file not read into memory.
+        anywhere = [Path(csv_path.absolute().anchor)]
+        data = read_regular_file(csv_path, anywhere, MAX_CSV_BYTES, "recipient list")
+    except UnsafeFileError as error:  # a pipe, a folder, a file over MAX_CSV_BYTES
+        raise fatal(0, str(error).removeprefix(f"{shown}: ")) from None
     try:
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as error:
@@ -114,27 +147,98 @@ def read_recipients(csv_path: Path) -> RecipientList:
         raise fatal(
             line, f"not UTF-8 (byte 0x{data[error.start]:02X}); save it as 'CSV UTF-8'"
         ) from None
+    del data
     # A spreadsheet set to Danish writes semicolons between the values.
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []  # (line where the row starts, its values)
+
+    # The rows one at a time, from lines cut from the text as they are read: no copy of
+    # the whole, and the values counted (a little over: a quoted delimiter counts too)
+    # before the csv module makes them, so that one row of a million is never made.
+    def lines() -> Iterator[str]:
+        values = 0
+        for match in _LINE.finditer(text):
+            values += match[0].count(delimiter) + 1
+            if values > MAX_VALUES:
+                raise _TooManyValues
+            yield match[0]
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    columns: list[str] = []
+    index: dict[str, int] | None = None  # column name -> its position; None before the header
+    problems: list[Problem] = []
+    recipients: list[Recipient] = []
+    first_seen: dict[str, int] = {}  # lower-case address -> its line
+    rows = 0  # below the header
+    line = 1  # where the row being read starts
     try:
-        line = 1
         for values in reader:
-            rows.append((line, values))
+            if index is None:
+                if not any(value.strip() for value in values):
+                    raise fatal(1, NO_HEADER)
+                if len(values) > MAX_COLUMNS:
+                    raise fatal(
+                        1, f"the header names {len(values):,} columns; at most {MAX_COLUMNS:,}"
+                    )
+                columns, index, problems = _header(values, shown, delimiter)
+                if any(problem.severity == "error" for problem in problems):
+                    raise ContentError(problems)
+            elif rows == MAX_RECIPIENT_ROWS:
+                raise fatal(
+                    line,
+                    f"more than {MAX_RECIPIENT_ROWS:,} rows, more than booklet sends at once; "
+                    "split the list",
+                )
+            else:
+                rows += 1
+                row = _row(line, values, columns, index, delimiter, shown, first_seen)
+                if isinstance(row, Recipient):
+                    recipients.append(row)
+                else:
+                    problems.append(row)
             line = reader.line_num + 1
     except csv.Error as error:
         raise fatal(reader.line_num, f"cannot be read as CSV ({error})") from None
+    except _TooManyValues:
+        raise fatal(
+            line,
+            f"more than {MAX_VALUES:,} values, more than booklet reads from a recipient "
+            "list; split the list",
+        ) from None
+    if index is None:
+        raise fatal(1, NO_HEADER)
+    if not rows:
+        raise fatal(1, "no recipients: there is no row below the header")
+    return RecipientList(recipients, [column for column in columns if column], problems)
 
-    if not rows or not any(value.strip() for value in rows[0][1]):
-        raise fatal(1, "no header row; the first row must name the columns, e.g. email,name")
-    columns = [cell.strip() for cell in rows[0][1]]
+
+NO_HEADER = "no header row; the first row must name the columns, e.g. email,name"
+# A line with its end, as a file opened with newline="" gives it to the csv module: the
+# end is \n, \r\n or \r. No nested repetition: linear in the length of the line.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+class _TooManyValues(Exception):
+    """The CSV has more values than booklet reads from a recipient list."""
+
+
+def _header(
+    header: list[str], shown: str, delimiter: str
+) -> tuple[list[str], dict[str, int], list[Problem]]:
+    """The column names, their positions, and what is wrong with the header (line 1)."""
+    columns = [cell.strip() for cell in header]
+    index: dict[str, int] = {}
+    named_twice: set[str] = set()
+    for position, column in enumerate(columns):
+        if column in index:
+            named_twice.add(column)
+        elif column:
+            index[column] = position
     problems = [
-        Problem(shown, 1, 0, "", f"the column '{column}' is named twice in the header")
-        for column in sorted({column for column in columns if column and columns.count(column) > 1})
+        Problem(shown, 1, 0, "", f"the column '{_shortened(column)}' is named twice in the header")
+        for column in sorted(named_twice)
     ]
-    if "email" not in columns:
+    if "email" not in index:
         problems.append(
             Problem(
                 shown,
@@ -142,68 +246,69 @@ def read_recipients(csv_path: Path) -> RecipientList:
                 0,
                 "",
                 f"no 'email' column{did_you_mean('email', columns)} "
-                f"(the header is: {delimiter.join(columns)})",
+                f"(the header is: {_shortened(delimiter.join(columns), 200)})",
             )
         )
-    if problems:
-        raise ContentError(problems)
-    if len(rows) == 1:
-        raise fatal(1, "no recipients: there is no row below the header")
-    if "name" not in columns:
+    elif "name" not in index:
         problems.append(
             Problem(shown, 1, 0, "", "no 'name' column: no one can be greeted by name", "warning")
         )
+    return columns, index, problems
 
-    recipients: list[Recipient] = []
-    first_seen: dict[str, int] = {}  # lower-case address -> its line
-    for line, values in rows[1:]:
-        if not any(value.strip() for value in values):
-            problems.append(Problem(shown, line, 0, "", "empty row; delete it"))
-            continue
-        if len(values) > len(columns):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    0,
-                    "",
-                    f"{len(values)} values, but the header names {len(columns)} columns; "
-                    f"a value with a '{delimiter}' in it must be in double quotes",
-                )
-            )
-            continue
-        fields = {
-            column: value.strip()
-            for column, value in zip_longest(columns, values, fillvalue="")
-            if column
-        }
-        address = fields["email"]
-        wrong = address_problem(address)
-        if wrong:
-            problems.append(Problem(shown, line, 0, "email", wrong))
-            continue
-        key = address.lower()
-        if key in first_seen:
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    0,
-                    "email",
-                    f"'{address}' is already on line {first_seen[key]}; "
-                    "it gets one invitation, from that line",
-                )
-            )
-            continue
-        first_seen[key] = line
-        recipients.append(Recipient(line, address, fields))
-    return RecipientList(recipients, [column for column in columns if column], problems)
+
+def _row(
+    line: int,
+    values: list[str],
+    columns: list[str],
+    index: dict[str, int],
+    delimiter: str,
+    shown: str,
+    first_seen: dict[str, int],
+) -> Recipient | Problem:
+    """One row below the header: a recipient, or the problem that keeps it from being one."""
+    if not any(value.strip() for value in values):
+        return Problem(shown, line, 0, "", "empty row; delete it")
+    if len(values) > len(columns):
+        return Problem(
+            shown,
+            line,
+            0,
+            "",
+            f"{len(values)} values, but the header names {len(columns)} columns; "
+            f"a value with a '{delimiter}' in it must be in double quotes",
+        )
+    fields = RowFields(index, tuple(value.strip() for value in values))
+    address = fields["email"]
+    if wrong := address_problem(address):
+        return Problem(shown, line, 0, "email", wrong)
+    key = address.lower()
+    if key in first_seen:
+        return Problem(
+            shown,
+            line,
+            0,
+            "email",
+            f"'{address}' is already on line {first_seen[key]}; "
+            "it gets one invitation, from that line",
+        )
+    first_seen[key] = line
+    return Recipient(line, address, fields)
+
+
+def _shortened(text: str, length: int = 80) -> str:
+    """A value quoted in a message, cut short: a message is a line, not the file."""
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def address_problem(address: str) -> str | None:
     """Why a message cannot be sent to `address`, in the organiser's words; None if it can."""
     if not address:
         return "no email address"
+    if len(address) > MAX_ADDRESS_LENGTH:
+        return (
+            f"'{_shortened(address, 40)}' is {len(address):,} characters long; an email "
+            f"address has at most {MAX_ADDRESS_LENGTH}"
+        )
     if any(character.isspace() for character in address):
         return f"'{address}' has a space in it"
     if not address.isascii():

@@ -161,11 +161,18 @@ class Content(Strict):
     programme: list[ProgrammeItem]
 
 
-def slug(text: str) -> str:
-    """An ASCII id from a title: 'Idéklinikken i Region' -> 'ideklinikken-i-region'."""
+def slug(text: str, max_length: int | None = None) -> str:
+    """An ASCII id from a title: 'Idéklinikken i Region' -> 'ideklinikken-i-region'.
+
+    With `max_length`, a longer slug is cut at its last hyphen that keeps it within the
+    length (or at the length, when it has none there): a file name must stay short."""
     folded = text.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"}))
     ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "item"
+    whole = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "item"
+    if max_length is None or len(whole) <= max_length:
+        return whole
+    cut = whole[: max_length + 1]  # a hyphen just after the limit ends a whole word
+    return cut[: cut.rfind("-")] if cut.rfind("-") > 0 else whole[:max_length]
 
 
 def unique_id(base: str, taken: set[str]) -> str:
