@@ -4,12 +4,18 @@ files that are missing or are not images. Each check reports with the exact loca
 from __future__ import annotations
 
 import difflib
+import io
+import stat
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import labels
-from .errors import Problem
+from .errors import Problem, display_path
+from .files import UnsafeFileError, read_regular_file
 from .model import Conference, ProgrammeItem, Speaker
 from .yaml_source import FieldPath, SourceFile, dotted
 
@@ -19,11 +25,41 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 
 
+# A suggestion compares the word with every choice. Past this many comparisons in one
+# check (a hundred thousand different unknown ids, each against thousands of speakers),
+# mistakes get no suggestion: their messages are summed up in one line anyway.
+MAX_COMPARISONS = 100_000
+
+
+class NearMisses:
+    """close_matches(), each word looked up once (a typo made in a thousand items costs
+    one search), and at most MAX_COMPARISONS comparisons in all."""
+
+    def __init__(self, budget: int = MAX_COMPARISONS):
+        self.comparisons_left = budget
+        self.found: dict[tuple[str, str], list[str]] = {}
+
+    def close_matches(self, word: str, choices: Collection[str], among: str) -> list[str]:
+        """The choice closest to `word`, if any; `among` names the choices."""
+        key = (word, among)
+        if key not in self.found:
+            if self.comparisons_left < len(choices):
+                return []
+            self.comparisons_left -= len(choices)
+            self.found[key] = close_matches(word, choices)
+        return self.found[key]
+
+    def did_you_mean(self, word: str, choices: Collection[str], among: str) -> str:
+        close = self.close_matches(word, choices, among)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+
 @dataclass
 class Checker:
     sources: dict[str, SourceFile]
     folder: Path
     problems: list[Problem]
+    near_misses: NearMisses
 
     def report(self, path: FieldPath, message: str) -> None:
         part = str(path[0])
@@ -37,8 +73,9 @@ def check_content(
     written_speaker_ids: set,
     sources: dict[str, SourceFile],
     folder: Path,
+    near_misses: NearMisses | None = None,
 ) -> list[Problem]:
-    checker = Checker(sources, folder, [])
+    checker = Checker(sources, folder, [], near_misses or NearMisses())
     if conference:
         _check_conference(conference, checker)
     speaker_ids = _first_of_each_id("speakers", speakers, checker)
@@ -52,23 +89,23 @@ def check_content(
         where = ("programme", index)
         for position, speaker_id in enumerate(item.speakers):
             if speaker_id not in written_speaker_ids:
+                suggestion = checker.near_misses.did_you_mean(speaker_id, speaker_ids, "speakers")
                 checker.report(
                     (*where, "speakers", position),
-                    f"no speaker with id '{speaker_id}'{did_you_mean(speaker_id, speaker_ids)}",
+                    f"no speaker with id '{speaker_id}'{suggestion}",
                 )
         if item.room and rooms and item.room not in rooms:
+            suggestion = checker.near_misses.did_you_mean(item.room, rooms, "rooms")
             checker.report(
-                (*where, "room"),
-                f"no room '{item.room}' in conference.yaml's rooms{did_you_mean(item.room, rooms)}",
+                (*where, "room"), f"no room '{item.room}' in conference.yaml's rooms{suggestion}"
             )
         if len(set(item.speakers)) < len(item.speakers):
-            twice = next(sid for sid in item.speakers if item.speakers.count(sid) > 1)
+            times_listed = Counter(item.speakers)
+            twice = next(sid for sid in item.speakers if times_listed[sid] > 1)
             checker.report((*where, "speakers"), f"'{twice}' is listed twice")
         if item.session and conference and item.session not in sessions:
-            checker.report(
-                (*where, "session"),
-                f"no session with id '{item.session}'{did_you_mean(item.session, sessions)}",
-            )
+            suggestion = checker.near_misses.did_you_mean(item.session, sessions, "sessions")
+            checker.report((*where, "session"), f"no session with id '{item.session}'{suggestion}")
         if item.start and item.end and span(item.start, item.end) is None:
             checker.report((*where, "end"), f"ends before it starts ({item.start})")
     _check_overlaps(programme, checker)
@@ -87,9 +124,11 @@ def _check_conference(conference: Conference, checker: Checker) -> None:
     elif conference.end_date and conference.date and conference.end_date < conference.date:
         checker.report(("conference", "end_date"), f"is before date ({conference.date})")
     _first_of_each_id("conference", [(i, s) for i, s in enumerate(conference.sessions)], checker)
+    rooms_seen: set[str] = set()
     for index, room in enumerate(conference.rooms):
-        if room in conference.rooms[:index]:
+        if room in rooms_seen:
             checker.report(("conference", "rooms", index), f"'{room}' is listed twice")
+        rooms_seen.add(room)
 
 
 def _first_of_each_id(part: str, entries: list, checker: Checker) -> dict[str, int]:
@@ -108,28 +147,42 @@ def _first_of_each_id(part: str, entries: list, checker: Checker) -> dict[str, i
 
 
 def _check_overlaps(programme: list[tuple[int, ProgrammeItem]], checker: Checker) -> None:
-    """Two items in one room on one day may not share a minute."""
-    placed: list[tuple[int, ProgrammeItem, tuple[int, int]]] = []
+    """Two items in one room on one day may not share a minute.
+
+    Every item that does is named, not every pair (1,500 items at one time are over a
+    million pairs): sorted by start in each room and day, an item overlaps something
+    that started before it exactly when it starts before the latest end so far, so one
+    sweep finds them. Each overlap is reported at the item written later in the file."""
+    rooms: dict[tuple, list[_Slot]] = defaultdict(list)
     for index, item in programme:
         times = span(item.start, item.end) if item.start and item.end else None
-        if not (item.room and times):
-            continue
-        for other_index, other, other_times in placed:
-            if (other.room, other.day) == (item.room, item.day) and _overlap(times, other_times):
+        if item.room and times:
+            rooms[(item.room, item.day)].append(_Slot(*times, index, item))
+    for slots in rooms.values():
+        slots.sort()  # by start (then end, then as written; indexes differ)
+        latest = slots[0]  # of the items started so far, the one that ends last
+        for slot in slots[1:]:
+            if slot.start < latest.end:
+                earlier, later = sorted([latest, slot], key=lambda each: each.index)
                 checker.report(
-                    ("programme", index, "start"),
-                    f"overlaps programme[{other_index}] '{other.title}' in {item.room} "
-                    f"({other.start}–{other.end})",
+                    ("programme", later.index, "start"),
+                    f"overlaps programme[{earlier.index}] '{earlier.item.title}' in "
+                    f"{later.item.room} ({earlier.item.start}–{earlier.item.end})",
                 )
-        placed.append((index, item, times))
+            if slot.end > latest.end:
+                latest = slot
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+class _Slot(NamedTuple):
+    start: int  # minutes into the programme day
+    end: int
+    index: int
+    item: ProgrammeItem
 
 
 def _check_image(value: str, path: FieldPath, checker: Checker) -> None:
-    """A file inside the content folder that really is an image of a sane size."""
+    """A regular file inside the content folder (links resolved) that really is an image
+    of a sane size. A named pipe, a device or a link to elsewhere is refused unread."""
     if urlsplit(value).scheme or value.startswith("//"):
         checker.report(path, f"must be a file in the content folder, not a URL ({value})")
         return
@@ -139,25 +192,36 @@ def _check_image(value: str, path: FieldPath, checker: Checker) -> None:
     if "\0" in value or len(value) > 1000:
         checker.report(path, "is not a file name")
         return
-    file = (checker.folder / value).resolve()
-    if not file.is_relative_to(checker.folder.resolve()):
-        checker.report(path, f"must be inside the content folder ({value})")
-    elif not file.is_file():
+    file = checker.folder / value
+    try:
+        if not file.resolve().is_relative_to(checker.folder.resolve()):
+            checker.report(path, f"must be inside the content folder ({value})")
+            return
+        status = file.stat()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
         checker.report(path, f"no such file '{value}'")
-    elif file.stat().st_size > MAX_IMAGE_BYTES:
-        size = file.stat().st_size / 1024 / 1024
+        return
+    if not stat.S_ISREG(status.st_mode):
+        checker.report(path, f"is not a file ({value})")
+    elif status.st_size > MAX_IMAGE_BYTES:
+        size = status.st_size / 1024 / 1024
         checker.report(path, f"is {size:.0f} MB; at most {MAX_IMAGE_BYTES // 2**20} MB, please")
     else:
-        problem = _image_problem(file)
+        try:  # checked again as it is opened: the file may have changed since
+            data = read_regular_file(file, [checker.folder], MAX_IMAGE_BYTES, "photo")
+        except UnsafeFileError as error:
+            checker.report(path, str(error).removeprefix(f"{display_path(file)}: "))
+            return
+        problem = _image_problem(data)
         if problem:
             checker.report(path, f"{problem} ({value})")
 
 
-def _image_problem(file: Path) -> str | None:
+def _image_problem(data: bytes) -> str | None:
     from PIL import Image  # WeasyPrint needs Pillow anyway; only builds with photos load it
 
     try:
-        with Image.open(file) as image:
+        with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 return f"has more than {MAX_IMAGE_PIXELS:,} pixels; use a smaller image"

@@ -393,8 +393,8 @@ def _run(action: Callable[[], T], debug: bool, after_problems: str = "") -> T:
     except ContentError as error:
         if debug:
             traceback.print_exc()
-        for problem in error.problems:
-            typer.echo(str(problem), err=True)
+        for line in error.lines():  # a few of each kind; the rest summed up
+            typer.echo(line, err=True)
         errors = sum(1 for problem in error.problems if problem.severity == "error")
         typer.echo(f"{_count(errors, 'problem')}{after_problems}.", err=True)
         raise typer.Exit(1) from None

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import check_content, close_matches, did_you_mean
+from .checks import NearMisses, check_content
 from .errors import ContentError, Problem, display_path
-from .model import Conference, Content, ProgrammeItem, Speaker, slug, unique_id
+from .model import Conference, Content, ProgrammeItem, Speaker, slug
 from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
 
 # Each top-level part of the content lives in its own file, named after it.
@@ -40,11 +40,13 @@ def load_content(folder: Path) -> LoadedContent:
     problems: list[Problem] = []
     for part, filename in CONTENT_FILES.items():
         path = folder / filename
-        if not path.exists():
+        if not (path.exists() or path.is_symlink()):  # a broken link is read, and says so
             if part in REQUIRED_PARTS:
                 problems.append(Problem(display_path(path), 0, 0, "", "file is missing"))
             continue
-        source = read_yaml(path)
+        # Read only if, links resolved, it is a regular file in the content folder: a
+        # link to a file elsewhere is refused, so no message can quote what that holds.
+        source = read_yaml(path, inside=[folder])
         problems.extend(source.problems)
         sources[part] = source
 
@@ -56,9 +58,11 @@ def load_content(folder: Path) -> LoadedContent:
 
     # Each speaker and programme item is validated on its own, so one bad item does not
     # hide the problems of the others, nor the references that the good ones make.
-    conference = _validate(Conference, sources, ("conference",), problems, folder)
-    speakers = _validate_list(Speaker, sources, "speakers", problems, folder)
-    programme = _validate_list(ProgrammeItem, sources, "programme", problems, folder)
+    near_misses = NearMisses()  # one budget for every suggestion of this check
+    validate = _Validation(sources, problems, folder, near_misses)
+    conference = validate.one(Conference, ("conference",))
+    speakers = validate.entries(Speaker, "speakers")
+    programme = validate.entries(ProgrammeItem, "programme")
     # References are checked against what was written, valid or not, so that one
     # mistake is reported once and not again as a missing speaker or an idle one.
     written_speaker_ids = {
@@ -73,7 +77,9 @@ def load_content(folder: Path) -> LoadedContent:
         for speaker_id in entry["speakers"]
         if isinstance(speaker_id, str)
     }
-    problems += check_content(conference, speakers, programme, written_speaker_ids, sources, folder)
+    problems += check_content(
+        conference, speakers, programme, written_speaker_ids, sources, folder, near_misses
+    )
     warnings = [
         sources["speakers"].problem(
             (index, "id"),
@@ -99,16 +105,25 @@ def _raw_entries(sources: dict[str, SourceFile], part: str) -> list[dict]:
     return [entry for entry in data if isinstance(entry, dict)] if isinstance(data, list) else []
 
 
-def _validate(model, sources, location: tuple, problems: list[Problem], folder: Path):
-    """model.model_validate(the data at `location`), or None with the problems noted."""
-    source = sources.get(location[0])
-    data = source.data if source else None
-    for part in location[1:]:
-        data = data[part]
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        errors = error.errors()
+@dataclass
+class _Validation:
+    """Validates parts of the content against the model, noting problems as it goes."""
+
+    sources: dict[str, SourceFile]
+    problems: list[Problem]
+    folder: Path
+    near_misses: NearMisses
+
+    def one(self, model, location: tuple):
+        """model.model_validate(the data at `location`), or None with the problems noted."""
+        source = self.sources.get(location[0])
+        data = source.data if source else None
+        for part in location[1:]:
+            data = data[part]
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            errors = error.errors()
         for item in errors:
             item["loc"] = (*location, *item["loc"])
         # `organizer:` for `organiser:` is one mistake: the unknown key says so, and the
@@ -117,36 +132,62 @@ def _validate(model, sources, location: tuple, problems: list[Problem], folder: 
             (*item["loc"][:-1], suggestion)
             for item in errors
             if item["type"] == "extra_forbidden"
-            for suggestion in close_matches(str(item["loc"][-1]), _fields_at(item["loc"][:-1]))
+            for suggestion in self._near_miss_of_key(item["loc"])
         }
         for item in errors:
             if not (item["type"] == "missing" and tuple(item["loc"]) in meant):
-                problems.append(_explain(item, sources, folder))
+                self.problems.append(self._explain(item))
         return None
 
+    def entries(self, model, part: str) -> list:
+        """[(index, valid item)] for a file that holds a list; problems noted for the rest."""
+        source = self.sources.get(part)
+        if source is None or source.data is None:
+            return []
+        if not isinstance(source.data, list):
+            self.problems.append(
+                source.problem((), part, "must be a list, each entry starting with '- '")
+            )
+            return []
+        validated = []
+        for index in range(len(source.data)):
+            item = self.one(model, (part, index))
+            if item is not None:
+                validated.append((index, item))
+        return validated
 
-def _validate_list(model, sources, part: str, problems: list[Problem], folder: Path) -> list:
-    """[(index, valid item)] for a file that holds a list; problems noted for the rest."""
-    source = sources.get(part)
-    if source is None or source.data is None:
-        return []
-    if not isinstance(source.data, list):
-        problems.append(source.problem((), part, "must be a list, each entry starting with '- '"))
-        return []
-    validated = []
-    for index in range(len(source.data)):
-        item = _validate(model, sources, (part, index), problems, folder)
-        if item is not None:
-            validated.append((index, item))
-    return validated
+    def _near_miss_of_key(self, location: tuple) -> list[str]:
+        """The allowed key closest to the unknown one at `location`, if any."""
+        where = location[:-1]
+        among = ".".join(part for part in where if isinstance(part, str))
+        return self.near_misses.close_matches(str(location[-1]), _fields_at(where), among)
+
+    def _explain(self, error: dict) -> Problem:
+        return _explain(error, self.sources, self.folder, self._near_miss_of_key)
 
 
 def _item_ids(content: Content) -> list[str]:
-    """Anchor ids for programme items: their own id, else one made from the title."""
+    """Anchor ids for programme items: their own id, else one made from the title, with
+    the next free number when another item has it (`title`, `title-2`, `title-3`...).
+
+    The last number given is kept per title: trying from 2 each time would make 40,000
+    items with one title take 800 million tries."""
     taken = {item.id for item in content.programme if item.id}
+    last_number: dict[str, int] = {}
     ids = []
     for item in content.programme:
-        ids.append(item.id or unique_id(slug(item.title), taken))
+        if item.id:
+            ids.append(item.id)
+            continue
+        base = slug(item.title)
+        number = last_number.get(base, 1)
+        candidate = base if number == 1 else f"{base}-{number}"
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        last_number[base] = number
+        taken.add(candidate)
+        ids.append(candidate)
     return ids
 
 
@@ -171,7 +212,12 @@ _TYPE_WORDS = {
 }
 
 
-def _explain(error: dict, sources: dict[str, SourceFile], folder: Path) -> Problem:
+def _explain(
+    error: dict,
+    sources: dict[str, SourceFile],
+    folder: Path,
+    near_miss_of_key: typing.Callable[[tuple], list[str]],
+) -> Problem:
     location: tuple = tuple(error["loc"])
     part = location[0] if location else ""
     source = sources.get(part)
@@ -180,7 +226,8 @@ def _explain(error: dict, sources: dict[str, SourceFile], folder: Path) -> Probl
 
     if kind == "extra_forbidden":
         key = location[-1]
-        message = f"unknown key '{key}'{did_you_mean(str(key), _fields_at(location[:-1]))}"
+        near = near_miss_of_key(location)
+        message = f"unknown key '{key}'" + (f"; did you mean '{near[0]}'?" if near else "")
     elif kind == "string_pattern_mismatch":
         last = next((p for p in reversed(location) if isinstance(p, str)), "")
         message = _PATTERN_HINTS.get(
@@ -236,7 +283,8 @@ def missing_glyphs(loaded: LoadedContent, covered: set[int]) -> list[Problem]:
         for path, text in _strings(source.data, (part,)):
             if path[-1] in _NOT_PRINTED or (len(path) > 1 and path[-2] == "speakers"):
                 continue
-            missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
+            # Each character once (set(text) is built in C): abstracts run to megabytes.
+            missing = sorted(c for c in set(text) if ord(c) not in covered and not c.isspace())
             if missing:
                 shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
                 warnings.append(
