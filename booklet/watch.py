@@ -4,6 +4,8 @@ A thin layer over `api.build`: it watches the folders the booklet is made from (
 polling sizes and modification times, so no new dependency), waits until a burst of
 saves has settled, builds, and serves the booklet's HTML on 127.0.0.1 with the page
 number of each talk in the PDF and a script that reloads the page after every build.
+The server answers only to its own host names, and serves only the PDF and the files
+the page uses, never the rest of the project (the YAML, mail/ and its recipient lists).
 
 Builds run on the calling (main) thread, so Ctrl-C and a bug in booklet reach the CLI
 as they do for `booklet build`; the server answers from threads of its own.
@@ -12,23 +14,26 @@ as they do for `booklet build`; the server answers from threads of its own.
 from __future__ import annotations
 
 import html
-import mimetypes
 import os
 import re
 import signal
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import unquote
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from .api import BuildResult
 from .api import build as build_booklet
+from .checks import MAX_IMAGE_BYTES
 from .editions import EDITIONS
 from .errors import BookletError, ContentError, display_path
+from .files import UnsafeFileError, read_regular_file
 from .html import TEMPLATES, render_html
 from .theme import Theme, theme_for
 
@@ -55,9 +60,10 @@ def watched_folders(content: Path, theme: Theme) -> list[Path]:
 
 
 def served_folders(content: Path, theme: Theme) -> dict[str, Path]:
-    """URL prefix -> folder: what the preview may load, the same folders the PDF renderer
-    may read (api.build's allowed_folders). The content folder is the page's base, so a
-    photo path from the content works as written."""
+    """URL prefix -> folder: where the preview's files come from, the folders the PDF
+    renderer may read (api.build's allowed_folders); of them it serves only the files the
+    page uses (`served_files`). The content folder is the page's base, so a photo path
+    from the content works as written."""
     folders = {"/_styles/": theme.styles}
     if theme.project_styles:
         folders["/_project_styles/"] = theme.project_styles
@@ -176,6 +182,11 @@ class Preview:
         with self._changed:
             self._changed.wait_for(lambda: self.version != shown or self.closed, timeout)
             return self.version
+
+    def current(self) -> tuple[str, str | None, list[str]]:
+        """The version, the booklet's HTML and the stylesheets, of one moment."""
+        with self._changed:
+            return self.version, self.booklet_html, self.stylesheets
 
     def page(self) -> str:
         with self._changed:
@@ -308,7 +319,7 @@ class Session:
                 self.content, self.output, styles_folder=self.styles, edition=self.edition
             )
         except ContentError as error:
-            errors = [str(problem) for problem in error.problems]
+            errors = error.lines()  # a few of each kind; the rest summed up
             count = sum(1 for problem in error.problems if problem.severity == "error")
             errors.append(f"{count} problem{'' if count == 1 else 's'}; the last good PDF is kept.")
             return self._failed(errors)
@@ -317,6 +328,7 @@ class Session:
         loaded = result.loaded  # what this PDF was built from, not the files as they are now
         page = render_html(loaded, result.page_of, theme=self.theme)
         page = with_page_badges(page, result.page_of, loaded.content.conference.language)
+        page = with_served_urls(page, served_folders(self.content, self.theme))
         self.preview.publish(page, [], result.pdf_path)
         summary = (
             f"built {display_path(result.pdf_path)}: {result.page_count} pages "
@@ -347,20 +359,177 @@ class Session:
 
 # ---- serving -----------------------------------------------------------------------
 
+# What the preview serves besides its page, its script and the PDF: the files of these
+# kinds that the page or its stylesheets refer to, and nothing else of the folders (not
+# the YAML, mail/ and its recipient lists, hidden files or the output). Each kind has its
+# type (not mimetypes': it varies with the machine) and a size limit.
+_MEGABYTE = 1024 * 1024
+ASSET_KINDS: dict[str, tuple[str, int]] = {
+    ".css": ("text/css; charset=utf-8", 5 * _MEGABYTE),
+    ".png": ("image/png", MAX_IMAGE_BYTES),
+    ".jpg": ("image/jpeg", MAX_IMAGE_BYTES),
+    ".jpeg": ("image/jpeg", MAX_IMAGE_BYTES),
+    ".gif": ("image/gif", MAX_IMAGE_BYTES),
+    ".webp": ("image/webp", MAX_IMAGE_BYTES),
+    ".svg": ("image/svg+xml", MAX_IMAGE_BYTES),
+    ".ttf": ("font/ttf", 50 * _MEGABYTE),
+    ".otf": ("font/otf", 50 * _MEGABYTE),
+    ".woff": ("font/woff", 50 * _MEGABYTE),
+    ".woff2": ("font/woff2", 50 * _MEGABYTE),
+}
+PDF_LIMIT = 512 * _MEGABYTE
+# A theme's stylesheets may import others; a loop of imports or a flood of references
+# must not make the list of served files endless.
+MAX_STYLESHEETS = 100
+MAX_REFERENCES_PER_STYLESHEET = 10_000
+MAX_ASSETS = 100_000
+
+# References in the booklet's HTML: quoted src/href attributes, and url() and @import in
+# its <style> elements and style attributes. Every pattern stops at a character that
+# starts the next match, so a page or stylesheet made to trip them costs linear time.
+_ATTRIBUTE_URL = re.compile(r"""\b(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_STYLE_TEXT = re.compile(
+    r"""<style\b[^<>]*>(.*?)(?:</style\s*>|\Z)|\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+    re.IGNORECASE | re.DOTALL,
+)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)  # unclosed: to the end, as in CSS
+_CSS_URL = re.compile(
+    r"""\burl\(\s*(?:"([^"]*)"|'([^']*)'|([^"'()\s]*))\s*\)"""
+    r"""|@import\s+(?:"([^"]*)"|'([^']*)')""",
+    re.IGNORECASE,
+)
+_FILE_URI = re.compile(r"""file://[^"'()\s<>]*""")
+
+
+def _first_group(match: re.Match) -> str:
+    return next((group for group in match.groups() if group is not None), "")
+
+
+def html_references(page: str) -> list[str]:
+    """The URLs the page refers to, as written (entities decoded where HTML decodes them:
+    in attributes, not in <style> elements)."""
+    found = [html.unescape(_first_group(match)) for match in _ATTRIBUTE_URL.finditer(page)]
+    for style in _STYLE_TEXT.finditer(page):
+        is_element = style[1] is not None
+        found += css_references(style[1] if is_element else html.unescape(_first_group(style)))
+    return found
+
+
+def css_references(css: str) -> list[str]:
+    text = _CSS_COMMENT.sub("", css)
+    return [_first_group(match) for match in _CSS_URL.finditer(text)]
+
+
+def resolved_url(reference: str, base: str = "/") -> str | None:
+    """The path, still encoded, that a reference in the page (or in the stylesheet at
+    the encoded path `base`) asks this server for, as the browser resolves it ('..'
+    included); None for data:, other sites and anything else that is not a path here."""
+    joined = urlsplit(urljoin(f"http://preview{base}", reference.strip()))
+    if joined.scheme != "http" or joined.netloc != "preview":
+        return None
+    return joined.path
+
+
+def clean_path(raw: str) -> str | None:
+    """`raw` decoded, when it is a plain path: no '..', '.' or empty segments, no hidden
+    or scratch names, no encoded slash or backslash, no NUL. None otherwise."""
+    if not raw.startswith("/") or re.search(r"%(2f|5c|00)", raw, re.IGNORECASE):
+        return None
+    try:
+        path = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if "\0" in path or "\\" in path:
+        return None
+    if path == "/":
+        return path
+    segments = path[1:].split("/")
+    if any(not segment or segment in (".", "..") or is_scratch(segment) for segment in segments):
+        return None
+    return path
+
+
+def served_files(
+    page: str | None, stylesheets: list[str], folders: dict[str, Path]
+) -> dict[str, tuple[Path, Path]]:
+    """Decoded URL path -> (file, its served folder): every file of a served kind that
+    the page or its stylesheets (followed through their imports) refer to."""
+    # Each URL once: a page links to each talk many times.
+    references = dict.fromkeys([*stylesheets, *html_references(page or "")])
+    queue = deque((url, "/") for url in references)
+    found: dict[str, tuple[Path, Path]] = {}
+    stylesheets_read = 0
+    while queue and len(found) < MAX_ASSETS:
+        reference, base = queue.popleft()
+        raw = resolved_url(reference, base)
+        path = clean_path(raw) if raw is not None else None
+        if path is None or path in found:
+            continue
+        suffix = PurePosixPath(path).suffix.lower()
+        place = file_in_folders(path, folders)
+        if suffix not in ASSET_KINDS or place is None:
+            continue
+        if suffix == ".css":
+            if stylesheets_read == MAX_STYLESHEETS:
+                continue
+            stylesheets_read += 1
+            try:
+                css = read_regular_file(place[0], [place[1]], ASSET_KINDS[".css"][1], "stylesheet")
+            except UnsafeFileError:
+                continue  # a pipe, a link out, too large: not served either
+            references = css_references(css.decode(errors="replace"))
+            queue.extend((url, raw) for url in references[:MAX_REFERENCES_PER_STYLESHEET])
+        found[path] = place
+    return found
+
+
+def file_in_folders(path: str, folders: dict[str, Path]) -> tuple[Path, Path] | None:
+    """The file a clean URL path names and the folder it must stay inside."""
+    for prefix, folder in folders.items():
+        if path.startswith(prefix):
+            relative = path[len(prefix) :]
+            return (folder / relative, folder) if relative else None
+    return None
+
+
+def with_served_urls(page: str, folders: dict[str, Path]) -> str:
+    """`file:` URLs of files in the served folders (the @font-face rules of a project's
+    own fonts) as the preview serves them: a browser loads no `file:` from a web page."""
+    resolved = {prefix: folder.resolve() for prefix, folder in folders.items()}
+
+    def served(match: re.Match) -> str:
+        parts = urlsplit(match[0])
+        file = Path(unquote(parts.path))
+        for prefix, folder in resolved.items():
+            if parts.netloc in ("", "localhost") and file.is_relative_to(folder):
+                return prefix + quote(file.relative_to(folder).as_posix())
+        return match[0]
+
+    return _FILE_URI.sub(served, page)
+
 
 class PreviewServer(ThreadingHTTPServer):
-    """The preview on 127.0.0.1 only; `port` 0 picks a free one."""
+    """The preview on 127.0.0.1 only; `port` 0 picks a free one. It answers only to a
+    Host of its own (a page elsewhere must not read it through DNS rebinding), and
+    serves only what the preview page uses (`served_files`)."""
 
     daemon_threads = True  # an open event stream must not keep the process alive
 
     def __init__(self, preview: Preview, folders: dict[str, Path], port: int = 8000) -> None:
         self.preview = preview
         self.folders = {prefix: folder.resolve() for prefix, folder in folders.items()}
+        self._served: tuple[str | None, dict[str, tuple[Path, Path]]] = (None, {})
+        self._served_lock = threading.Lock()
         try:
             super().__init__(("127.0.0.1", port), PreviewHandler)
         except (OSError, OverflowError) as error:  # in use, not allowed, or no port number
             reason = getattr(error, "strerror", None) or str(error)
             raise BookletError(f"cannot serve on 127.0.0.1:{port}: {reason}") from None
+        port = self.server_address[1]
+        names = ("127.0.0.1", "localhost", "[::1]")
+        self.hosts = {f"{name}:{port}" for name in names}
+        if port == 80:  # the browser leaves out the default port
+            self.hosts |= set(names)
 
     @property
     def url(self) -> str:
@@ -376,31 +545,35 @@ class PreviewServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def file_for(self, url_path: str) -> Path | None:
-        """The file a URL path names inside the served folders, or None. The rules of
-        pdf.LocalOnlyFetcher: resolved (symbolic links followed), refused when outside
-        its folder; '..', absolute paths and hidden files are refused before that."""
-        for prefix, folder in self.folders.items():
-            if url_path.startswith(prefix):
-                return inside(folder, unquote(url_path[len(prefix) :]))
-        return None
+    def file_for(self, raw_path: str) -> tuple[Path, Path] | None:
+        """The file (and its folder) a requested path names, when the current page
+        uses it; None otherwise. Worked out again after every build."""
+        path = clean_path(raw_path)
+        if path is None:
+            return None
+        with self._served_lock:
+            version, page, stylesheets = self.preview.current()
+            if self._served[0] != version:
+                self._served = (version, served_files(page, stylesheets, self.folders))
+            return self._served[1].get(path)
 
-
-def inside(folder: Path, relative: str) -> Path | None:
-    parts = relative.split("/")
-    if relative.startswith("/") or any(part.startswith(".") or "\0" in part for part in parts):
-        return None
-    try:
-        path = (folder / relative).resolve()
-    except (OSError, ValueError):
-        return None
-    if not path.is_relative_to(folder) or not path.is_file():
-        return None
-    return path
+    def handle_error(self, request, client_address) -> None:
+        """No traceback on the terminal for a request: a closed tab or a stalled client
+        is expected; anything else gets one line, without the request."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            print(
+                f"booklet watch: the preview failed to answer ({type(error).__name__})",
+                file=sys.stderr,
+            )
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
+    timeout = 30  # a client that sends nothing does not hold a thread for ever
+    # A request line too garbled to say its version still gets a status line back, not
+    # the bare body of an HTTP/0.9 answer.
+    default_request_version = "HTTP/1.0"
     # Defence in depth: the booklet's HTML is escaped, and even so nothing but the
     # preview's own script may run, and nothing outside this server may be loaded.
     POLICY = (
@@ -409,8 +582,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     )
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if not self._host_is_ours():
-            self._send(403, b"Forbidden\n", "text/plain; charset=utf-8")
+        refusal = self._host_refusal()
+        if refusal is not None:
+            self._send(*refusal, "text/plain; charset=utf-8")
             return
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         preview = self.server.preview
@@ -420,20 +594,33 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._events()
         elif path == "/_watch/reload.js":
             self._send(200, RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
-        elif path == "/booklet.pdf" and preview.pdf_path is not None:
-            self._send(200, preview.pdf_path.read_bytes(), "application/pdf")
-        elif (file := self.server.file_for(path)) is not None:
-            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-            self._send(200, file.read_bytes(), kind)
+        elif path == "/booklet.pdf" and (pdf := preview.pdf_path) is not None:
+            self._send_file(pdf, pdf.parent, "application/pdf", PDF_LIMIT)
+        elif (place := self.server.file_for(path)) is not None:
+            kind, limit = ASSET_KINDS[place[0].suffix.lower()]
+            self._send_file(*place, kind, limit)
         else:
             self._send(404, b"Not found\n", "text/plain; charset=utf-8")
 
-    def _host_is_ours(self) -> bool:
+    def _host_refusal(self) -> tuple[int, bytes] | None:
         """A page on another site must not reach the preview under a name of its own
-        that points here (DNS rebinding)."""
-        host = self.headers.get("Host")
-        port = self.server.server_address[1]
-        return host is None or host in (f"127.0.0.1:{port}", f"localhost:{port}")
+        that points here (DNS rebinding): only our own names, with our port."""
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            return 400, b"Bad request: a Host header is needed\n"
+        if hosts[0].strip().lower() not in self.server.hosts:
+            return 403, b"Forbidden: the preview answers to 127.0.0.1 and localhost only\n"
+        return None
+
+    def _send_file(self, file: Path, folder: Path, kind: str, limit: int) -> None:
+        """Read as the renderer reads: a regular file inside its folder, links resolved,
+        within the limit; a pipe is not waited on."""
+        try:
+            body = read_regular_file(file, [folder], limit)
+        except UnsafeFileError:
+            self._send(404, b"Not found\n", "text/plain; charset=utf-8")
+            return
+        self._send(200, body, kind)
 
     def _send(self, status: int, body: bytes, kind: str) -> None:
         self.send_response(status)

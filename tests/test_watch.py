@@ -26,7 +26,14 @@ import pytest
 from helpers import SEED, copy_content, page_text
 
 from booklet.theme import default_styles_folder
-from booklet.watch import ChangeWatcher, PreviewServer, Session, served_folders, snapshot
+from booklet.watch import (
+    ChangeWatcher,
+    PreviewServer,
+    Session,
+    served_files,
+    served_folders,
+    snapshot,
+)
 
 PDF_NAME = "turbo-paa-offentlig-innovation.pdf"
 SEED_TITLE = "Idéklinikken i Region Nordjylland"
@@ -172,15 +179,60 @@ def test_a_broken_save_keeps_the_pdf_and_shows_the_escaped_error_until_the_next_
 # ---- the preview and its server ---------------------------------------------------
 
 
+PHOTO = "photos/ole bech.png"  # a space: the page refers to it as photos/ole%20bech.png
+RECIPIENTS = "anna.privat@example.org,Anna Privat\n"
+
+
+def png(path: Path, colour: str) -> bytes:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (8, 8), colour).save(path)
+    return path.read_bytes()
+
+
 @pytest.fixture(scope="module")
 def preview_server(tmp_path_factory):
+    """The seed as a project with a photo, a stylesheet, a font and an image of its own,
+    beside what the preview must never serve: recipient lists, YAML, hidden files, and
+    (added after the build, which would read them) a pipe, a link out, a huge image."""
     folder = tmp_path_factory.mktemp("preview")
     content = copy_content(SEED, folder / "content")
+    speakers = content / "speakers.yaml"
+    text = speakers.read_text(encoding="utf-8")
+    speakers.write_text(
+        text.replace("name: Ole Bech Lykkebo\n", f"name: Ole Bech Lykkebo\n  photo: {PHOTO}\n"),
+        "utf-8",
+    )
+    png(content / PHOTO, "red")
+    png(content / "photos" / "not-in-the-booklet.png", "blue")
+    (content / "mail" / "people.csv").write_text(f"email,name\n{RECIPIENTS}")
     (content / "passwd-link").symlink_to("/etc/passwd")
     (content / ".secret").write_text("hidden")
+    styles = folder / "styles"
+    (styles / "fonts").mkdir(parents=True)
+    shutil.copy(
+        default_styles_folder() / "fonts" / "BookletSerif-Bold.ttf", styles / "fonts/Own.ttf"
+    )
+    png(styles / "img" / "background.png", "green")
+    png(styles / "img" / "imported.png", "yellow")
+    (styles / "more.css").write_text(".cover { background: url('img/imported.png'); }")
+    (styles / "booklet.css").write_text(
+        '@import "more.css";\n'
+        "/* url(img/commented-out.png) */\n"
+        "body { background: url(img/background.png); }\n"
+        ".a { background: url(img/pipe.png); } .b { background: url(img/outside.png); }\n"
+        ".c { background: url(img/huge.png); }\n"
+    )
+    png(styles / "img" / "commented-out.png", "black")
     session = Session(content, folder / "output")
     report = session.build()
     assert report.ok, report.lines
+    os.mkfifo(styles / "img" / "pipe.png")  # nobody writes: a read that waited would hang
+    (folder / "outside.png").write_text("secret outside the project")
+    (styles / "img" / "outside.png").symlink_to(folder / "outside.png")
+    with (styles / "img" / "huge.png").open("wb") as huge:
+        huge.truncate(21 * 1024 * 1024)  # sparse: over the image limit, costs no disk
     server = PreviewServer(session.preview, served_folders(content, session.theme), port=0)
     server.start()
     yield server, report.result
@@ -237,6 +289,171 @@ def test_the_server_serves_the_theme_the_pdf_and_only_under_its_own_name(preview
     # A site that points a name of its own at 127.0.0.1 gets nothing.
     assert get(server, "/", host="attacker.example")[0] == 403
     assert get(server, "/", host=f"localhost:{server.server_address[1]}")[0] == 200
+
+
+def test_the_preview_serves_the_files_the_page_and_its_stylesheets_use(preview_server):
+    server, _ = preview_server
+    content, styles = server.folders["/"], server.folders["/_project_styles/"]
+    status, page = get(server, "/")
+    assert status == 200 and b'src="photos/ole%20bech.png"' in page
+    # A project's own font, a file: URL for the renderer, is served to the browser.
+    assert b"file:" not in page and b'url("/_project_styles/fonts/Own.ttf")' in page
+    assert get(server, "/photos/ole%20bech.png") == (200, (content / PHOTO).read_bytes())
+    for path, file in [
+        ("/_project_styles/booklet.css", styles / "booklet.css"),
+        ("/_project_styles/more.css", styles / "more.css"),  # @import
+        ("/_project_styles/img/imported.png", styles / "img" / "imported.png"),
+        ("/_project_styles/img/background.png", styles / "img" / "background.png"),
+        ("/_project_styles/fonts/Own.ttf", styles / "fonts" / "Own.ttf"),
+    ]:
+        assert get(server, path) == (200, file.read_bytes()), path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mail/people.csv",
+        "/mail/people.example.csv",
+        "/mail/invitation.html",
+        "/mail/subject.txt",
+        "/conference.yaml",
+        "/programme.yaml",
+        "/speakers.yaml",
+        "/schema/speakers.schema.json",
+        "/photos/not-in-the-booklet.png",  # an image, but the booklet does not use it
+        "/_project_styles/img/commented-out.png",
+        "/_project_styles/img/pipe.png",  # a named pipe: refused, not waited on
+        "/_project_styles/img/outside.png",  # a link to a file outside the project
+        "/_project_styles/img/huge.png",  # over the size limit
+        "/photos/",
+        "/photos/../mail/people.csv",
+        "/photos/%2e%2e/mail/people.csv",
+        "/photos/%2E%2E%2Fmail%2Fpeople.csv",
+        "/photos/..%5cmail%5cpeople.csv",
+        "/photos\\..\\mail\\people.csv",
+        "/photos/./ole%20bech.png",
+        "/photos//ole%20bech.png",
+        "/photos/ole%20bech.png%00",
+        "/photos/ole%20bech.png%00.png",
+        "/photos/ole%ff.png",
+        "/_project_styles/../content/mail/people.csv",
+        "/_project_styles/%2e%2e/content/mail/people.csv",
+        "http://127.0.0.1:{port}/mail/people.csv",  # a proxy's request; not one
+        "/" + os.fspath(Path(__file__).resolve()).lstrip("/"),
+    ],
+)
+def test_the_preview_serves_nothing_else_of_the_project(preview_server, path):
+    server, _ = preview_server
+    status, body = get(server, path.format(port=server.server_address[1]))
+    assert (status, body) == (404, b"Not found\n")
+
+
+def raw_request(server: PreviewServer, request: bytes, whole: bool = True) -> bytes:
+    """What the server answers to bytes sent as they are: until it closes, or (`whole`
+    false: an event stream does not end) until the end of the headers."""
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as s:
+        s.sendall(request)
+        s.shutdown(socket.SHUT_WR)  # all sent: the server sees the end of the request
+        answer = b""
+        while (whole or b"\r\n\r\n" not in answer) and (chunk := s.recv(65536)):
+            answer += chunk
+    return answer
+
+
+def status_of(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1])
+
+
+@pytest.mark.parametrize(
+    "host_lines, status",
+    [
+        ([], 400),  # no Host: a browser always sends one
+        (["Host: attacker.example"], 403),  # a name of its own that points here
+        (["Host: attacker.example:{port}"], 403),
+        (["Host: 127.0.0.1.attacker.example:{port}"], 403),
+        (["Host: localhost:1"], 403),  # another port
+        (["Host: 127.0.0.1"], 403),
+        (["Host: 127.0.0.1:{port}", "Host: attacker.example"], 400),
+        (["Host: 127.0.0.1:{port}"], 200),
+        (["Host: localhost:{port}"], 200),
+        (["Host: LocalHost:{port}"], 200),
+        (["Host: [::1]:{port}"], 200),
+    ],
+)
+@pytest.mark.parametrize("path", ["/", "/photos/ole%20bech.png", "/booklet.pdf", "/events"])
+def test_the_preview_answers_only_to_its_own_host_names(preview_server, host_lines, status, path):
+    server, _ = preview_server
+    port = server.server_address[1]
+    lines = [f"GET {path} HTTP/1.1", *(line.format(port=port) for line in host_lines)]
+    request = "\r\n".join([*lines, "Connection: close", "", ""]).encode()
+    answer = raw_request(server, request, whole=path != "/events")
+    assert status_of(answer) == status
+    if status != 200:
+        head, body = answer.split(b"\r\n\r\n", 1)
+        assert b"text/plain" in head and len(body) < 100
+        assert SEED_TITLE.encode() not in body and b"%PDF" not in body
+
+
+@pytest.mark.parametrize(
+    "request_bytes, status",
+    [
+        (b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", 501),
+        (b"POST /mail/people.csv HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", 501),
+        (b"\x00\x01\xff garbage\r\n\r\n", 400),
+        (b"GET / HTTP/9.9\r\nHost: 127.0.0.1:{port}\r\n\r\n", 505),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
+        (b"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431),
+        (b"GET / HTTP/1.1\r\n" + b"X: a\r\n" * 200 + b"\r\n", 431),
+        (b"GET /\r\n\r\n", 400),  # HTTP/0.9: no Host
+        (b"", None),  # a connection closed at once
+    ],
+)
+def test_odd_requests_get_a_status_and_no_traceback(preview_server, capfd, request_bytes, status):
+    server, _ = preview_server
+    port = str(server.server_address[1]).encode()
+    answer = raw_request(server, request_bytes.replace(b"{port}", port))
+    assert (status_of(answer) if answer else None) == status
+    assert get(server, "/")[0] == 200  # still serving
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("replacement", ["gone", "pipe", "link out"])
+def test_a_pdf_that_is_gone_or_not_a_file_gives_404_and_no_traceback(tmp_path, capfd, replacement):
+    from booklet.watch import Preview
+
+    output = tmp_path / "output"
+    output.mkdir()
+    pdf = output / "booklet.pdf"
+    if replacement == "pipe":
+        os.mkfifo(pdf)
+    elif replacement == "link out":
+        (tmp_path / "secret.pdf").write_bytes(b"%PDF- not the booklet")
+        pdf.symlink_to(tmp_path / "secret.pdf")
+    preview = Preview([])
+    preview.publish("<html><head></head><body></body></html>", [], pdf)
+    server = PreviewServer(preview, {"/": tmp_path / "content"}, port=0)
+    server.start()
+    try:
+        assert get(server, "/booklet.pdf") == (404, b"Not found\n")
+    finally:
+        server.stop()
+    assert capfd.readouterr().err == ""
+
+
+def test_a_loop_of_imports_and_references_outside_end_the_served_list(tmp_path):
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "a.css").write_text(
+        '@import "b.css"; @import url(a.css); @import "pipe.css"; .x { src: url(f.ttf) }'
+    )
+    os.mkfifo(styles / "pipe.css")  # nobody writes: a read that waited would hang
+    (styles / "b.css").write_text(
+        '@import "a.css"; .y { background: url("../../etc/passwd.png") }'
+        " .z { background: url(https://attacker.example/x.png), url(data:image/png;base64,AA) }"
+    )
+    (styles / "f.ttf").write_bytes(b"font")
+    served = served_files(None, ["/_styles/a.css"], {"/_styles/": styles})
+    assert sorted(served) == ["/_styles/a.css", "/_styles/b.css", "/_styles/f.ttf"]
 
 
 class Badges(HTMLParser):
