@@ -4,6 +4,11 @@
 
 Talks run over several days in four rooms, 45 minutes each, with lunch breaks; each has
 one or two speakers and an abstract of 60 to 260 words; speakers give one to three talks.
+With `--speakers N` (or `speakers=N`) there are exactly N speakers, shared out over the
+talks in turn, so that each speaks at least once: 3,000 speakers over 1,000 talks are
+three a talk.
+
+    python benchmarks/conference_generator.py 1000 /tmp/speakers3000 --speakers 3000
 """
 
 from __future__ import annotations
@@ -98,9 +103,16 @@ def _sentence(chance: random.Random, words: int) -> str:
     return " ".join(chance.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-def generate(talks: int, folder: Path, seed: int = 2026, per_day: int | None = None) -> Path:
+def generate(
+    talks: int,
+    folder: Path,
+    seed: int = 2026,
+    per_day: int | None = None,
+    speakers: int | None = None,
+) -> Path:
     chance = random.Random(seed)
-    speaker_count = max(2, talks * 2 // 3)
+    every_speaker_speaks = speakers
+    speaker_count = speakers or max(2, talks * 2 // 3)
     speakers = []
     for number in range(speaker_count):
         name = f"{chance.choice(FIRST)} {chance.choice(LAST)}"
@@ -141,6 +153,9 @@ def generate(talks: int, folder: Path, seed: int = 2026, per_day: int | None = N
                 "track": chance.choice(["Ledelse", "Data", "Sundhed", "Byer"]),
             }
         )
+    if every_speaker_speaks:  # speaker k in talk k, k + talks, k + 2 * talks ...
+        for number, item in enumerate(programme):
+            item["speakers"] = [f"speaker-{k}" for k in range(number, speaker_count, talks)]
     for item in programme:
         item["speakers"] = sorted(set(item["speakers"]))
     used = {speaker for item in programme for speaker in item["speakers"]}
@@ -168,4 +183,10 @@ def generate(talks: int, folder: Path, seed: int = 2026, per_day: int | None = N
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    arguments = sys.argv[1:]
+    speakers_wanted = None
+    if "--speakers" in arguments:
+        at = arguments.index("--speakers")
+        speakers_wanted = int(arguments[at + 1])
+        del arguments[at : at + 2]
+    generate(int(arguments[0]), Path(arguments[1]), speakers=speakers_wanted)

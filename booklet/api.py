@@ -23,7 +23,7 @@ from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
 from .parts import render_in_parts, worth_parts
-from .pdf import render_pdf
+from .pdf import DEFAULT_MAX_PAGES, read_stylesheets, render_pdf, too_many_pages
 from .theme import Theme, covered_characters, theme_for
 
 
@@ -52,6 +52,10 @@ def check(
 def _check(content_folder: Path, theme: Theme) -> LoadedContent:
     loaded = load_content(content_folder)
     loaded.warnings.extend(missing_glyphs(loaded, covered_characters(theme)))
+    # The theme's stylesheets too, for every edition: `check` finds what `build` would.
+    extra = {edition.stylesheet for edition in EDITIONS.values() if edition.stylesheet}
+    names = ["booklet.css", *sorted(extra)]
+    read_stylesheets(theme.stylesheets(names), theme.folders)
     return loaded
 
 
@@ -65,6 +69,7 @@ def build(
     parts: bool | None = None,
     edition: str = "screen",
     max_size: int = DEFAULT_EMAIL_BUDGET,
+    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> BuildResult:
     """Validate the content and write `<output>/<slug>.pdf`.
 
@@ -75,11 +80,14 @@ def build(
     lays a large booklet out in parts side by side (parts.py); by default, when it is
     large enough to gain from it. `edition` is "screen" (`<slug>.pdf`), "print"
     (`<slug>-print.pdf`) or "email" (`<slug>-email.pdf`, refused over `max_size` bytes);
-    editions.py says how they differ.
+    editions.py says how they differ. A booklet that passes `max_pages` while being laid
+    out stops the build (a theme can put a letter on a page).
     """
     if edition not in EDITIONS:
         raise BookletError(f"no edition '{edition}'; choose from {', '.join(EDITIONS)}")
     chosen = EDITIONS[edition]
+    if max_pages < 1:
+        raise BookletError(f"the page limit must be at least 1, not {max_pages}")
     if progress:
         progress("checking")
     theme = _theme(Path(content_folder), styles_folder)
@@ -107,6 +115,7 @@ def build(
             progress=progress,
             write_options=chosen.write_options,
             finishing=finishing,  # done while joining the parts
+            max_pages=max_pages,
         )
     else:
         rendered = render_pdf(
@@ -120,7 +129,11 @@ def build(
             guess=_last_pages(pages_file),
             write_options=chosen.write_options,
             finisher=None if finishing.needs_pikepdf else finishing.weasyprint_finisher(),
+            max_pages=max_pages,
+            own_theme_files=theme.own_files(stylesheets),
         )
+    if rendered.page_count > max_pages:  # parts reused from the cache were not counted
+        raise BookletError(too_many_pages(max_pages))
     render_warnings = [
         Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
     ]

@@ -22,6 +22,7 @@ from .api import build as build_booklet
 from .api import check as check_content
 from .editions import EDITIONS, parse_size
 from .errors import BookletError, ContentError, display_path
+from .pdf import DEFAULT_MAX_PAGES
 from .schema import PARTS, schema_text
 
 T = TypeVar("T")
@@ -76,6 +77,14 @@ def build(
     max_size: Annotated[
         str, typer.Option("--max-size", help="Size budget of the email edition, e.g. 2MB.")
     ] = "1MB",
+    max_pages: Annotated[
+        int,
+        typer.Option(
+            "--max-pages",
+            help="Stop when the booklet passes this many pages while being laid out "
+            "(a theme that puts a letter on a page would never end).",
+        ),
+    ] = DEFAULT_MAX_PAGES,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -97,6 +106,7 @@ def build(
                     progress=progress,
                     edition=name,
                     max_size=budget,
+                    max_pages=max_pages,
                 ),
                 debug,
                 after_problems="; no PDF written, the previous one is unchanged",

@@ -171,6 +171,9 @@ class Part:
     opens_abstracts: bool = False  # for "abstracts": carries the section's heading
     first_page: int = 1
     furniture: tuple[tuple[str, str], ...] = ()  # for "furniture": (kind, head) per page
+    # For "back": the pieces of the indexes it holds, (index, piece number); None: all.
+    pieces: tuple[tuple[str, int], ...] | None = None
+    back_cover: bool = True  # for "back": only the last part of the back carries it
 
 
 @dataclass
@@ -321,11 +324,74 @@ class BookletView:
 
     @property
     def shows_speaker_index(self) -> bool:
-        return bool(self.speaker_index) and self.show.speaker_index
+        """Whether the booklet has it; in a part of the back, whether that part holds
+        some of it."""
+        return bool(self.speaker_index) and self.show.speaker_index and self._holds(SPEAKERS)
 
     @property
     def shows_affiliation_index(self) -> bool:
-        return bool(self.affiliation_index) and self.show.affiliation_index
+        shown = bool(self.affiliation_index) and self.show.affiliation_index
+        return shown and self._holds(AFFILIATIONS)
+
+    def _holds(self, index: str) -> bool:
+        part = self.part
+        if part is None or part.kind != "back" or part.pieces is None:
+            return True
+        return any(name == index for name, _ in part.pieces)
+
+    @cached_property
+    def speaker_index_pieces(self) -> list[list[IndexEntry]]:
+        """The speaker index cut where a new page may as well begin (_index_pieces)."""
+        return _index_pieces(
+            self.speaker_index,
+            lambda entry: _initial(entry.speaker.sort_family_name, self.language),
+            lambda entry: INDEX_LINES_PER_SPEAKER,
+        )
+
+    @cached_property
+    def affiliation_index_pieces(self) -> list[list[tuple[str, list[IndexEntry]]]]:
+        return _index_pieces(
+            self.affiliation_index,
+            lambda affiliation: _initial(affiliation[0], self.language),
+            lambda affiliation: 1 + len(affiliation[1]),
+        )
+
+    def index_pieces(self, index: str) -> list[tuple[int, list]]:
+        """(number, piece) of an index (SPEAKERS or AFFILIATIONS) in this document: every
+        piece of it in the whole booklet, its own in a part of the back."""
+        pieces = self.speaker_index_pieces if index == SPEAKERS else self.affiliation_index_pieces
+        part = self.part
+        if part is None or part.kind != "back" or part.pieces is None:
+            return list(enumerate(pieces))
+        return [
+            (number, piece) for number, piece in enumerate(pieces) if (index, number) in part.pieces
+        ]
+
+    @property
+    def back_pieces(self) -> list[tuple[tuple[str, int], int]]:
+        """((index, piece number), lines) of every piece of the indexes shown, in order:
+        parts.py lays them out side by side."""
+        shown = []
+        if self.shows_speaker_index:
+            shown.append((SPEAKERS, self.speaker_index_pieces, INDEX_LINES_PER_SPEAKER))
+        if self.shows_affiliation_index:
+            shown.append((AFFILIATIONS, self.affiliation_index_pieces, None))
+        return [
+            ((index, number), _lines(piece, per_entry))
+            for index, pieces, per_entry in shown
+            for number, piece in enumerate(pieces)
+        ]
+
+    def continued_index_style(self, index: str, title: str) -> Markup:
+        """For a part of the back that opens inside an index (no heading on its first
+        page): the running head that the heading sets in one document, on every page."""
+        text = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in title)
+        page = f"continued-{index}"
+        return Markup(
+            f"<style>section.{index}.continued {{ page: {page}; }}\n"
+            f'@page {page}:left {{ @top-left {{ content: "{text}"; }} }}\n'
+            f'@page {page}:right {{ @top-right {{ content: "{text}"; }} }}</style>'
+        )
 
     @cached_property
     def affiliation_index(self) -> list[tuple[str, list[IndexEntry]]]:
@@ -385,6 +451,39 @@ def booklet_view(
         ),
     )
     return BookletView(loaded, page_of, talks, speaker_index, created)
+
+
+SPEAKERS, AFFILIATIONS = "speaker-index", "affiliation-index"
+# A long index is cut into pieces of about this many lines (about 40 a page), each
+# opening a page, so that no one layout holds all of it: parts.py lays the pieces out
+# side by side, and a layout's time and memory grow with its pages. The cut falls where
+# the initial letter changes, unless a letter alone runs past twice as many lines.
+INDEX_LINES_PER_PIECE = 1200
+INDEX_LINES_PER_SPEAKER = 3  # name, role, space: an affiliation's speaker is one line
+
+
+def _index_pieces(entries: list, initial, lines) -> list[list]:
+    pieces: list[list] = [[]]
+    count = 0
+    for entry in entries:
+        if count >= INDEX_LINES_PER_PIECE and (
+            initial(entry) != initial(pieces[-1][-1]) or count >= 2 * INDEX_LINES_PER_PIECE
+        ):
+            pieces.append([])
+            count = 0
+        pieces[-1].append(entry)
+        count += lines(entry)
+    return pieces if entries else []
+
+
+def _lines(piece: list, per_entry: int | None) -> int:
+    if per_entry is not None:
+        return per_entry * len(piece)
+    return sum(1 + len(entries) for _, entries in piece)
+
+
+def _initial(name: str, language: str) -> tuple[int, ...]:
+    return sort_key(name, language)[0][:1]
 
 
 def room_order(content) -> list[str]:

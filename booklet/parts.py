@@ -22,7 +22,7 @@ else. The joined booklet has the same pages as one built in a single document.
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import hashlib
 import io
 import json
@@ -40,14 +40,21 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .editions import Finishing
 from .errors import RenderError
-from .files import write_atomically
-from .html import Part, booklet_view, render_html
+from .files import UnsafeFileError, read_regular_file, write_atomically
+from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
 from .load import LoadedContent
 from .pdf import (
+    DEFAULT_MAX_PAGES,
+    MAX_FETCH_BYTES,
     LocalOnlyFetcher,
     RenderedBooklet,
+    StopRendering,
     anchors_by_page,
     font_timestamps_fixed,
+    load_stylesheets,
+    pages_watched,
+    rendering_stopped,
+    too_many_pages,
     weasyprint_messages,
 )
 from .theme import Theme
@@ -87,6 +94,7 @@ def render_in_parts(
     progress: Callable[[str], None] | None = None,
     write_options: dict | None = None,
     finishing: Finishing | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> RenderedBooklet:
     view = booklet_view(loaded)
     day_groups = _day_groups([len(talks) for _, _, talks in view.abstract_days])
@@ -109,7 +117,10 @@ def render_in_parts(
         cache_folder,
         report,
         write_options or {},
+        max_pages,
     )
+
+    backs = _back_parts(view, theme)
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
@@ -117,17 +128,21 @@ def render_in_parts(
     jobs = [
         (Part("front"), stand_in),
         *[(part, None) for part in abstracts],
-        (Part("back"), stand_in),
+        *[(part, stand_in) for part in backs],
     ]
-    wave = renderer.run(jobs, drafts=(0, len(jobs) - 1))
-    front_draft, laid_out, back_draft = wave[0], wave[1:-1], wave[-1]
+    drafts = (0, *range(len(jobs) - len(backs), len(jobs)))
+    wave = renderer.run(jobs, drafts=drafts)
+    front_draft, laid_out = wave[0], wave[1 : len(abstracts) + 1]
+    back_drafts = wave[len(abstracts) + 1 :]
 
     for _ in range(3):  # real numbers may move a line, and so a page, of a draft: settle
-        plan = _Plan(front_draft.page_count, [p.page_count for p in laid_out])
-        page_of = plan.page_of(front_draft, laid_out, back_draft)
+        plan = _Plan(
+            front_draft.page_count,
+            [p.page_count for p in laid_out],
+            [p.page_count for p in back_drafts],
+        )
+        page_of = plan.page_of(front_draft, laid_out, back_drafts)
         renderer.stage = "front matter, indexes, running heads"
-        front_part = Part("front")
-        back_part = Part("back", first_page=plan.back_start)
         furniture = Part(
             "furniture",
             first_page=plan.abstracts_start,
@@ -135,24 +150,57 @@ def render_in_parts(
                 view.labels["abstracts"], [part.blank_pages for part in laid_out]
             ),
         )
-        front, back, furniture_pages = renderer.run(
-            [(front_part, page_of), (back_part, page_of), (furniture, {})]
+        placed = [
+            dataclasses.replace(part, first_page=start)
+            for part, start in zip(backs, plan.back_starts(), strict=True)
+        ]
+        front, *back, furniture_pages = renderer.run(
+            [(Part("front"), page_of), *[(part, page_of) for part in placed], (furniture, {})]
         )
-        settled = front.page_count == plan.front_pages
+        settled = (
+            front.page_count == plan.front_pages
+            and [part.page_count for part in back] == plan.back_pages
+        )
         if settled and plan.page_of(front, laid_out, back) == page_of:
             break  # every part as long as planned, every anchor where its number says
-        front_draft, back_draft = front, back
+        front_draft, back_drafts = front, back
     else:
         raise RenderError("page numbers did not settle between the parts of the booklet")
 
     renderer.forget_unused()
     report(f"layout: {renderer.laid_out} parts laid out, {renderer.reused} reused")
-    report(f"writing: {plan.back_start + back.page_count - 1} pages")
+    report(f"writing: {plan.last_page} pages")
     pdf, page_count = _join(plan, front, laid_out, back, furniture_pages, finishing)
     final_page_of = plan.page_of(front, laid_out, back)
-    parts = [front, *laid_out, back, furniture_pages]
+    parts = [front, *laid_out, *back, furniture_pages]
     warnings = renderer.css_warnings + [warning for part in parts for warning in part.warnings]
     return RenderedBooklet(pdf, page_count, final_page_of, list(dict.fromkeys(warnings)))
+
+
+# A project's own templates for these may not know that the back comes in several parts.
+_BACK_TEMPLATES = ("booklet.html.j2", "speaker_index.html.j2", "affiliation_index.html.j2")
+
+
+def _back_parts(view, theme: Theme | None = None) -> list[Part]:
+    """The indexes and the back cover, as parts side by side: a long index comes in
+    pieces that each open a page (html.py), and pieces of about a part's length are laid
+    out on their own, so that no layout holds a whole index of thousands of speakers.
+    Small pieces share a part; the last part carries the back cover."""
+    own = theme.project_templates if theme is not None else None
+    if own is not None and any((own / name).exists() for name in _BACK_TEMPLATES):
+        return [Part("back")]  # all of the back in one, as the project's templates expect
+    groups: list[list[tuple[str, int]]] = [[]]
+    lines = 0
+    for piece, piece_lines in view.back_pieces:
+        if groups[-1] and lines + piece_lines > INDEX_LINES_PER_PIECE:
+            groups.append([])
+            lines = 0
+        groups[-1].append(piece)
+        lines += piece_lines
+    return [
+        Part("back", pieces=tuple(group), back_cover=(number == len(groups) - 1))
+        for number, group in enumerate(groups)
+    ]
 
 
 def _stand_in_pages(anchors: set[str], talks: int) -> dict[str, int]:
@@ -189,6 +237,7 @@ class _Plan:
 
     front_pages: int
     abstracts_pages: list[int]
+    back_pages: list[int]  # the indexes, the last with the back cover
 
     @property
     def abstracts_start(self) -> int:
@@ -211,13 +260,24 @@ class _Plan:
     def back_start(self) -> int:
         return self.abstracts_end + 1
 
+    def back_starts(self) -> list[int]:
+        """First page of each part of the back: each follows the last, on either side."""
+        starts, page = [], self.back_start
+        for count in self.back_pages:
+            starts.append(page)
+            page += count
+        return starts
+
+    @property
+    def last_page(self) -> int:
+        return self.back_start + sum(self.back_pages) - 1
+
     def page_of(self, front, laid_out, back) -> dict[str, int]:
         page_of = dict(front.anchors)
         for start, part in zip(self.starts(), laid_out, strict=True):
             page_of.update({anchor: start + page - 1 for anchor, page in part.anchors.items()})
-        page_of.update(
-            {anchor: self.back_start + page - 1 for anchor, page in back.anchors.items()}
-        )
+        for start, part in zip(self.back_starts(), back, strict=True):
+            page_of.update({anchor: start + page - 1 for anchor, page in part.anchors.items()})
         return page_of
 
     def furniture(
@@ -256,6 +316,7 @@ class _Renderer:
         cache_folder,
         report,
         write_options,
+        max_pages,
     ):
         self.report = report
         self.theme = theme  # for the project's templates
@@ -266,21 +327,13 @@ class _Renderer:
         self.base_url = str(base_folder) + "/"
         self.fetcher = LocalOnlyFetcher(allowed_folders)
         self.font_config = FontConfiguration()
-        with weasyprint_messages() as self.css_warnings:
-            self.css = [
-                weasyprint.CSS(
-                    filename=str(s), url_fetcher=self.fetcher, font_config=self.font_config
-                )
-                for s in stylesheets
-            ]
-        # A part's PDF depends on its HTML, every file it may load (styles, fonts, photos)
-        # and the software that made it.
-        key = hashlib.sha256(f"{CACHE_VERSION} {weasyprint.__version__}".encode())
-        for folder in sorted({Path(folder).resolve() for folder in allowed_folders}):
-            for file in sorted(folder.rglob("*")):
-                if file.is_file() and file.suffix != ".yaml" and "schema" not in file.parts:
-                    key.update(str(file.relative_to(folder)).encode() + file.read_bytes())
-        self.theme_key = key.hexdigest()
+        self.own_theme_files = theme.own_files(stylesheets)
+        with weasyprint_messages() as self.css_warnings, rendering_stopped(self.own_theme_files):
+            self.css = load_stylesheets(stylesheets, self.fetcher, self.font_config)
+        self.theme_key = _theme_key(allowed_folders)
+        # The pages laid out in a wave by all workers together: forked with them, shared.
+        self.max_pages = max_pages
+        self.pages_in_wave = multiprocessing.get_context("fork").Value("q", 0)
         self.cache_folder = cache_folder
         self.used: set[str] = set()
         self.laid_out = self.reused = 0
@@ -301,6 +354,7 @@ class _Renderer:
             for html, write in zip(htmls, writes, strict=True)
         ]
         self.used.update(keys)
+        self.pages_in_wave.value = 0  # the parts of one wave are the booklet at most once
         results: list[LaidOutPart | None] = [self._cached(key) for key in keys]
         missing = [index for index, result in enumerate(results) if result is None]
         self.laid_out += len(missing)
@@ -374,6 +428,45 @@ class _Renderer:
         write_atomically(self.cache_folder / f"{key}.json", json.dumps(meta).encode())
 
 
+def _theme_key(allowed_folders: list[Path]) -> str:
+    """A part's PDF depends on its HTML, every file it may load (styles, fonts, photos)
+    and the software that made it."""
+    key = hashlib.sha256(f"{CACHE_VERSION} {weasyprint.__version__}".encode())
+    folders = sorted({Path(folder).resolve() for folder in allowed_folders})
+    for folder in folders:
+        for file in sorted(folder.rglob("*")):
+            if not file.is_file() or file.suffix == ".yaml" or "schema" in file.parts:
+                continue
+            key.update(str(file.relative_to(folder)).encode())
+            try:
+                key.update(read_regular_file(file, folders, MAX_FETCH_BYTES))
+            except UnsafeFileError as error:
+                # Not read (too large, a link to outside): no build that succeeds loads
+                # it, since the renderer refuses it too.
+                key.update(str(error).encode())
+    return key.hexdigest()
+
+
+class _PartPages:
+    """Counts a part's pages into its wave's total as they are laid out, and stops the
+    layout, in whichever worker, once the total passes the page limit."""
+
+    def __init__(self, renderer: _Renderer) -> None:
+        self.total = renderer.pages_in_wave
+        self.max_pages = renderer.max_pages
+        self.counted = 0  # WeasyPrint may lay out a page again: count each once
+
+    def __call__(self, page: int) -> None:
+        if page <= self.counted:
+            return
+        with self.total.get_lock():
+            self.total.value += page - self.counted
+            total = self.total.value
+        self.counted = page
+        if total > self.max_pages:
+            raise StopRendering(too_many_pages(self.max_pages))
+
+
 _WORKER: _Renderer | None = None  # set before forking: workers inherit fonts and styles
 
 
@@ -388,7 +481,11 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
     html, write, with_options = job
     worker = _WORKER
     assert worker is not None
-    with weasyprint_messages() as messages:
+    with (
+        weasyprint_messages() as messages,
+        pages_watched(None, _PartPages(worker)),
+        rendering_stopped(worker.own_theme_files),
+    ):
         options = worker.write_options if with_options else {}
         # Image options act when the images load, during layout, not when writing.
         document = weasyprint.HTML(
@@ -400,6 +497,7 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         if write:
             with font_timestamps_fixed():
                 pdf = document.write_pdf(**options)
+        worker.fetcher.stop_if_refused()
     blank = [n for n, page in enumerate(document.pages, start=1) if page._page_box.page_type.blank]
     return LaidOutPart(pdf, len(document.pages), anchors, list(messages), blank)
 
@@ -418,61 +516,31 @@ def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> 
 def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[bytes, int]:
     """One PDF from the parts: pages in order, blank versos where a part must begin on a
     right-hand page, furniture over the abstracts pages, link targets and bookmarks; then
-    the edition's finishing. Returns the PDF and its page count."""
+    the edition's finishing. Returns the PDF and its page count.
+
+    One part's PDF is open at a time: what the booklet takes from it is made its own
+    (streams too), and the part is closed before the next is opened. qpdf holds every
+    object of an open PDF in memory, so all parts open at once would hold the booklet
+    twice over (for thousands of speakers, hundreds of MB)."""
     import pikepdf  # only large booklets need it: small ones build without loading it
 
-    with contextlib.ExitStack() as opened:
-        sources = [
-            opened.enter_context(pikepdf.open(io.BytesIO(part.pdf)))
-            for part in [front, *laid_out, back]
-        ]
-        furniture_pdf = opened.enter_context(pikepdf.open(io.BytesIO(furniture.pdf)))
-        booklet = opened.enter_context(pikepdf.new())
-        first_page_of_source: list[int] = []
-        width, height = (float(v) for v in sources[0].pages[0].mediabox[2:])
-
-        def add_pages(source: pikepdf.Pdf) -> None:
-            first_page_of_source.append(len(booklet.pages))
-            with warnings.catch_warnings():
-                # pikepdf warns that named link targets are not carried over: they are, below.
-                warnings.filterwarnings("ignore", message="Copying pages from another Pdf")
-                booklet.pages.extend(source.pages)
-
-        add_pages(sources[0])
-        for source in sources[1:-1]:
-            if len(booklet.pages) % 2:  # a part of abstracts begins on a right-hand page
-                booklet.add_blank_page(page_size=(width, height))
-            add_pages(source)
-        add_pages(sources[-1])
-
-        if len(furniture_pdf.pages) != plan.back_start - plan.abstracts_start:
-            raise RenderError("running heads and page numbers do not fit the abstracts pages")
-        tagged = "/StructTreeRoot" in sources[0].Root
-        for offset, furniture_page in enumerate(furniture_pdf.pages):
-            number = plan.abstracts_start + offset
-            page = booklet.pages[number - 1]
-            # Named by page, not by pikepdf's random names: the same content gives the
-            # same bytes. A part's pages share one /Resources, so each name is its own.
-            name = pikepdf.Name(f"/Furniture{number}")
-            form = booklet.copy_foreign(furniture_page.as_form_xobject())
-            page.add_resource(form, pikepdf.Name.XObject, name)
-            drawing = f"Q q {name} Do Q".encode()
-            if tagged:  # screen readers skip running heads and page numbers
-                drawing = f"Q /Artifact BMC q {name} Do Q EMC".encode()
-            page.contents_add(b"q", prepend=True)  # the page's own state, closed again
-            page.contents_add(drawing, prepend=False)
-
-        owned = [part.anchors for part in [front, *laid_out, back]]
-        _join_destinations(booklet, sources, first_page_of_source, owned)
-        _join_outlines(booklet, sources, first_page_of_source)
-        if tagged:
-            _join_structure(booklet, sources, first_page_of_source)
-        booklet.docinfo = booklet.copy_foreign(sources[0].docinfo)
-        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
-            if key in sources[0].Root:
-                # copy_foreign takes only objects of their own: make it one there first
-                value = sources[0].make_indirect(sources[0].Root[key])
-                booklet.Root[key] = booklet.copy_foreign(value)
+    parts = [front, *laid_out, *back]
+    with pikepdf.new() as booklet:
+        joiner = _Joiner(booklet)
+        for number, part in enumerate(parts):
+            with pikepdf.open(io.BytesIO(part.pdf)) as source:
+                if number == 0:
+                    joiner.take_document_settings(source)
+                elif number <= len(laid_out) and len(booklet.pages) % 2:
+                    # a part of abstracts begins on a right-hand page
+                    booklet.add_blank_page(page_size=joiner.page_size)
+                # a later part of the abstracts continues under the abstracts' bookmark
+                joiner.add(source, part.anchors, outline_depth=int(1 < number <= len(laid_out)))
+        with pikepdf.open(io.BytesIO(furniture.pdf)) as furniture_pdf:
+            if len(furniture_pdf.pages) != plan.back_start - plan.abstracts_start:
+                raise RenderError("running heads and page numbers do not fit the abstracts pages")
+            joiner.lay_over(furniture_pdf, plan.abstracts_start)
+        joiner.finish()
         if finishing:
             finishing.apply(booklet)
         output = io.BytesIO()
@@ -485,84 +553,168 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
         return output.getvalue(), len(booklet.pages)
 
 
-def _join_destinations(booklet, sources, first_page_of_source, anchors) -> None:
-    """Every part's named link targets, pointing at the pages where they now stand."""
-    import pikepdf
+class _Joiner:
+    """Takes the parts into one booklet, one at a time, and finally writes what spans
+    them: the named link targets, the bookmarks and the tag tree (for screen readers)."""
 
-    names = pikepdf.NameTree.new(booklet)
-    for source, first, owned in zip(sources, first_page_of_source, anchors, strict=True):
-        if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
-            continue
+    def __init__(self, booklet) -> None:
+        import pikepdf
+
+        self.booklet = booklet
+        self.page_size = (0.0, 0.0)
+        self.tagged = False
+        self.names = pikepdf.NameTree.new(booklet)
+        self.outline: list[tuple[int, str, int, list]] = []  # depth, title, page, place
+        document = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document)
+        self.document = booklet.make_indirect(document)
+        # Python lists, made pikepdf Arrays once: appending to an Array one by one is slow.
+        self.children: list = []
+        self.numbers: list = []
+        self.next_key = 0
+
+    def take_document_settings(self, source) -> None:
+        """Page size, tagging, metadata and viewer settings: the front part's."""
+        booklet = self.booklet
+        self.page_size = tuple(float(v) for v in source.pages[0].mediabox[2:])
+        self.tagged = "/StructTreeRoot" in source.Root
+        start = self._next_object()
+        booklet.docinfo = booklet.copy_foreign(source.docinfo)
+        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+            if key in source.Root:
+                # copy_foreign takes only objects of their own: make it one there first
+                value = source.make_indirect(source.Root[key])
+                booklet.Root[key] = booklet.copy_foreign(value)
+        self._own_streams(start)
+
+    def add(self, source, anchors: dict[str, int], outline_depth: int) -> None:
+        import pikepdf
+
+        booklet = self.booklet
+        start = self._next_object()
+        first = len(booklet.pages)
+        with warnings.catch_warnings():
+            # pikepdf warns that named link targets are not carried over: they are, below.
+            warnings.filterwarnings("ignore", message="Copying pages from another Pdf")
+            booklet.pages.extend(source.pages)
         index_of = {page.obj.objgen: number for number, page in enumerate(source.pages)}
-        for name, destination in pikepdf.NameTree(source.Root.Names.Dests).items():
-            if name not in owned:
-                continue  # a stand-in for a target in another part
-            target = booklet.pages[first + index_of[destination[0].objgen]].obj
-            names[name] = pikepdf.Array([target, *destination[1:]])
-    booklet.Root.Names = pikepdf.Dictionary(Dests=names.obj)
 
+        # Named link targets, pointing at the pages where they now stand.
+        if "/Names" in source.Root and "/Dests" in source.Root.Names:
+            for name, destination in pikepdf.NameTree(source.Root.Names.Dests).items():
+                if name not in anchors:
+                    continue  # a stand-in for a target in another part
+                target = booklet.pages[first + index_of[destination[0].objgen]].obj
+                self.names[name] = pikepdf.Array([target, *_plain(destination[1:])])
 
-def _join_structure(booklet, sources, first_page_of_source) -> None:
-    """The parts' tag trees (for screen readers) as one: every part's elements under one
-    Document element, in page order, and the parent tree that maps each page's marked
-    content and each link back to its element numbered afresh across the parts."""
-    import pikepdf
+        with source.open_outline() as outline:
+            for depth, item in _walk(outline.root, 0):
+                page = first + index_of[item.destination[0].objgen]
+                place = _plain(item.destination[1:])
+                self.outline.append((depth + outline_depth, str(item.title), page, place))
 
-    document = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document)
-    document = booklet.make_indirect(document)
-    root = booklet.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([document]))
-    )
-    document.P = root
-    # Python lists, made pikepdf Arrays once: appending to an Array one by one is slow.
-    children: list = []
-    numbers: list = []
-    next_key = 0
-    for source, first in zip(sources, first_page_of_source, strict=True):
+        if self.tagged:
+            self._add_structure(source, first)
+        self._own_streams(start)
+
+    def _add_structure(self, source, first: int) -> None:
+        """The part's tag tree under the booklet's Document element, in page order, and
+        its parent tree (each page's marked content and each link back to its element)
+        numbered afresh across the parts."""
         # Copied after the pages: qpdf maps each /Pg to the page copied before.
-        tree = booklet.copy_foreign(source.Root.StructTreeRoot)
+        tree = self.booklet.copy_foreign(source.Root.StructTreeRoot)
         for element in tree.K[0].K:
-            element.P = document
-            children.append(element)
+            element.P = self.document
+            self.children.append(element)
         parents = list(tree.ParentTree.Nums)
         new_key = {}
         for key, value in zip(parents[::2], parents[1::2], strict=True):
-            new_key[int(key)] = next_key
-            numbers += [next_key, value]
-            next_key += 1
+            new_key[int(key)] = self.next_key
+            self.numbers += [self.next_key, value]
+            self.next_key += 1
         for offset in range(len(source.pages)):
-            page = booklet.pages[first + offset]
+            page = self.booklet.pages[first + offset]
             if "/StructParents" in page.obj:
                 page.obj.StructParents = new_key[int(page.obj.StructParents)]
             for annotation in page.obj.get("/Annots", []):
                 if "/StructParent" in annotation:
                     annotation.StructParent = new_key[int(annotation.StructParent)]
-    document.K = pikepdf.Array(children)
-    root.ParentTree = booklet.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
-    root.ParentTreeNextKey = next_key
-    booklet.Root.StructTreeRoot = root
+
+    def lay_over(self, furniture_pdf, first_page: int) -> None:
+        """The running heads and page numbers over the abstracts pages, from `first_page`."""
+        import pikepdf
+
+        start = self._next_object()
+        for offset, furniture_page in enumerate(furniture_pdf.pages):
+            number = first_page + offset
+            page = self.booklet.pages[number - 1]
+            # Named by page, not by pikepdf's random names: the same content gives the
+            # same bytes. A part's pages share one /Resources, so each name is its own.
+            name = pikepdf.Name(f"/Furniture{number}")
+            form = self.booklet.copy_foreign(furniture_page.as_form_xobject())
+            page.add_resource(form, pikepdf.Name.XObject, name)
+            drawing = f"Q q {name} Do Q".encode()
+            if self.tagged:  # screen readers skip running heads and page numbers
+                drawing = f"Q /Artifact BMC q {name} Do Q EMC".encode()
+            page.contents_add(b"q", prepend=True)  # the page's own state, closed again
+            page.contents_add(drawing, prepend=False)
+        self._own_streams(start)
+
+    def finish(self) -> None:
+        import pikepdf
+
+        booklet = self.booklet
+        booklet.Root.Names = pikepdf.Dictionary(Dests=self.names.obj)
+        with booklet.open_outline() as outline:
+            parents: list[list] = [outline.root]
+            for depth, title, page, place in self.outline:
+                destination = pikepdf.Array([booklet.pages[page].obj, *place])
+                item = pikepdf.OutlineItem(title, destination)
+                del parents[depth + 1 :]
+                parents[min(depth, len(parents) - 1)].append(item)
+                parents.append(item.children)
+        if self.tagged:
+            root = booklet.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([self.document])
+                )
+            )
+            self.document.P = root
+            self.document.K = pikepdf.Array(self.children)
+            numbers = pikepdf.Array(self.numbers)
+            root.ParentTree = booklet.make_indirect(pikepdf.Dictionary(Nums=numbers))
+            root.ParentTreeNextKey = self.next_key
+            booklet.Root.StructTreeRoot = root
+
+    def _next_object(self) -> int:
+        """The number the next new object of the booklet will get (the empty one made
+        to find out is written nowhere: saving writes only what the booklet refers to)."""
+        import pikepdf
+
+        return self.booklet.make_indirect(pikepdf.Dictionary()).objgen[0]
+
+    def _own_streams(self, start: int) -> None:
+        """qpdf reads a copied stream's data from the PDF it came from when the booklet
+        is saved: give the streams copied since object `start` their own data (as
+        compressed as they were), so that the part can be closed now."""
+        import pikepdf
+
+        for number in range(start, self._next_object()):
+            stream = self.booklet.get_object(number, 0)
+            if isinstance(stream, pikepdf.Stream):
+                stream.write(
+                    stream.read_raw_bytes(),
+                    filter=stream.get("/Filter"),
+                    decode_parms=stream.get("/DecodeParms"),
+                    type_check=False,
+                )
 
 
-def _join_outlines(booklet, sources, first_page_of_source) -> None:
-    """The parts' bookmarks as one tree: a later part of the abstracts continues under the
-    abstracts' own bookmark, which the first part carries."""
+def _plain(values) -> list:
+    """A destination's place on its page ([/XYZ left top zoom]) as values of their own,
+    not tied to the part's PDF, which is closed before the booklet is written."""
     import pikepdf
 
-    flat: list[tuple[int, str, int, list]] = []  # (depth, title, page index, place on it)
-    for number, (source, first) in enumerate(zip(sources, first_page_of_source, strict=True)):
-        index_of = {page.obj.objgen: n for n, page in enumerate(source.pages)}
-        continues_abstracts = 1 < number < len(sources) - 1
-        with source.open_outline() as outline:
-            for depth, item in _walk(outline.root, 0):
-                page = first + index_of[item.destination[0].objgen]
-                flat.append((depth + continues_abstracts, item.title, page, item.destination[1:]))
-    with booklet.open_outline() as outline:
-        parents: list[list] = [outline.root]
-        for depth, title, page, place in flat:
-            item = pikepdf.OutlineItem(title, pikepdf.Array([booklet.pages[page].obj, *place]))
-            del parents[depth + 1 :]
-            parents[min(depth, len(parents) - 1)].append(item)
-            parents.append(item.children)
+    return [pikepdf.Name(str(v)) if isinstance(v, pikepdf.Name) else v for v in values]
 
 
 def _walk(items, depth):

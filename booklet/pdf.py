@@ -8,25 +8,64 @@ numbers written in, until nothing moves. Most booklets need one layout.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
+import tinycss2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import RenderError
+from .checks import MAX_IMAGE_PIXELS
+from .errors import ContentError, Problem, RenderError, display_path
+from .files import UnsafeFileError, read_regular_file
 
 # The date written into embedded font subsets when the build sets none: the fonts' own.
 FONT_EPOCH = 1660521600  # 2022-08-15, Charis SIL 6.101
 
 # Literal page numbers can move a line (a wider number) and so a page; a few rounds settle it.
 MAX_LAYOUTS = 4
+
+# The largest file the renderer reads (a font with many scripts is tens of MB); an image
+# is held to the pixel limit of a photo besides, before anything decodes it.
+MAX_FETCH_BYTES = 50 * 1024 * 1024
+# A stylesheet of the theme is text: a few hundred KB at most in practice.
+MAX_STYLESHEET_BYTES = 5 * 1024 * 1024
+
+# Values beyond these are no booklet's. Sizes: WeasyPrint's arithmetic breaks (font-size:
+# 1e9pt divides by zero while drawing). Grid tracks: its work and memory grow with their
+# number (repeat(1000000, 1px) took 37 s and 420 MB for one grid).
+MAX_CSS_VALUE = 100_000
+MAX_GRID_TRACKS = 1000
+GRID_PROPERTIES = {
+    "grid",
+    "grid-template",
+    "grid-template-columns",
+    "grid-template-rows",
+    "grid-auto-columns",
+    "grid-auto-rows",
+}
+
+# Far above any real booklet (1,000 talks take 856 pages), low enough that a theme that
+# puts a letter on a page stops within a minute (measured: 21 s as one document, 55 s in
+# parts on two cores), not never.
+DEFAULT_MAX_PAGES = 2000
+
+
+class StopRendering(FatalURLFetchingError):
+    """Stops WeasyPrint at once: a file that must not be read, or too many pages.
+
+    WeasyPrint catches every Exception from a fetch and only logs it, so this is a
+    BaseException (WeasyPrint's own kind for "stop the rendering"); `rendering_stopped`
+    turns it into a RenderError for the user."""
 
 
 @dataclass
@@ -40,22 +79,69 @@ class RenderedBooklet:
 class LocalOnlyFetcher(URLFetcher):
     """Serves files inside the allowed folders; refuses the network and everything else.
 
-    Content is untrusted: a photo path or a URL in it must not make the renderer read
-    /etc/passwd or reach a server.
+    Content and themes are untrusted: a photo path or a url() must not make the renderer
+    read /etc/passwd, reach a server, wait on a named pipe or fill memory. A URL that
+    names something outside, or a file that does not exist, is refused as WeasyPrint
+    refuses a broken link: a warning. A file inside that must not be read (a pipe, a
+    device, a link to outside, too large, an image of too many pixels) stops the build.
     """
 
     def __init__(self, allowed_folders: list[Path]):
         super().__init__(allowed_protocols={"file"})
         self.allowed_folders = [folder.resolve() for folder in allowed_folders]
+        # As given too: a URL names the folder by the path it was reached by.
+        self.named_folders = self.allowed_folders + [
+            Path(os.path.abspath(folder)) for folder in allowed_folders
+        ]
+        self.refused: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"refused to fetch {url}: only files in the content or style folders")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(folder) for folder in self.allowed_folders):
+        path = Path(os.path.normpath(unquote(parts.path)))
+        if not any(path.is_relative_to(folder) for folder in self.named_folders):
             raise ValueError(f"refused to read {path}: outside the content and style folders")
-        return URLFetcherResponse(url, body=path.read_bytes())
+        if not path.exists():  # a broken link, as in any web page: WeasyPrint warns
+            raise FileNotFoundError(f"no such file: {display_path(path)}")
+        try:
+            data = read_regular_file(path, self.allowed_folders, MAX_FETCH_BYTES)
+        except UnsafeFileError as error:
+            self.refuse(str(error))
+        if too_large := _too_many_pixels(path, data):
+            self.refuse(too_large)
+        return URLFetcherResponse(url, body=data)
+
+    def refuse(self, message: str) -> NoReturn:
+        # Remembered too: WeasyPrint draws an SVG's own images catching everything.
+        self.refused.append(message)
+        raise StopRendering(message)
+
+    def stop_if_refused(self) -> None:
+        if self.refused:
+            raise RenderError(self.refused[0])
+
+
+def _too_many_pixels(path: Path, data: bytes) -> str | None:
+    """An image's size from its header (Pillow decodes nothing until asked): a 13,000
+    pixels square PNG of a few KB would take more than a GB once decoded."""
+    from PIL import Image  # already loaded by WeasyPrint
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # ours is lower
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own limit, above ours
+        width, height = MAX_IMAGE_PIXELS, 2
+    except Exception:  # not an image Pillow knows (a font, a stylesheet, SVG): not ours
+        return None
+    if width * height <= MAX_IMAGE_PIXELS:
+        return None
+    return (
+        f"{display_path(path)}: the image has more than {MAX_IMAGE_PIXELS:,} pixels; "
+        "use a smaller image"
+    )
 
 
 # About the machine, not the booklet: fontTools does the same job, only slower.
@@ -76,25 +162,51 @@ class _Collect(logging.Handler):
 
 
 class _Pages(logging.Handler):
-    """Turns WeasyPrint's progress log ('Step 5 - Creating layout - Page 12') into
-    progress reports for a long build."""
+    """Watches WeasyPrint's progress log ('Step 5 - Creating layout - Page 12'): reports
+    it for a long build, and tells `on_page`, which may stop the layout by raising (the
+    exception leaves WeasyPrint through its logging call)."""
 
-    def __init__(self, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, report: Callable[[str], None] | None, on_page: Callable[[int], None]
+    ) -> None:
         super().__init__(logging.INFO)
         self.report = report
+        self.on_page = on_page
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg.startswith("Step 5 - Creating layout - Page") and record.args:
-            self.report(f"layout: page {record.args[0]}")
+            page = record.args[0]
+            self.on_page(page)
+            if self.report:
+                self.report(f"layout: page {page}")
+
+
+@dataclass
+class PageLimit:
+    """No booklet may pass `max_pages`: a theme can put a letter on a page, and a build
+    must end. Told the number of each page as it is laid out."""
+
+    max_pages: int
+
+    def __call__(self, page: int) -> None:
+        if page > self.max_pages:
+            raise StopRendering(too_many_pages(self.max_pages))
+
+
+def too_many_pages(max_pages: int) -> str:
+    return (
+        f"the booklet passed {max_pages:,} pages while being laid out; a theme's CSS may "
+        "put very little on each page (a huge font-size?). A booklet that is really this "
+        "long builds with a higher --max-pages"
+    )
 
 
 @contextmanager
-def _progress_reported(report: Callable[[str], None] | None) -> Iterator[None]:
-    if report is None:
-        yield
-        return
+def pages_watched(
+    report: Callable[[str], None] | None, on_page: Callable[[int], None]
+) -> Iterator[None]:
     logger = logging.getLogger("weasyprint.progress")
-    handler = _Pages(report)
+    handler = _Pages(report, on_page)
     level = logger.level
     logger.setLevel(logging.INFO)  # setLevel, not .level: the logger caches its answer
     logger.addHandler(handler)
@@ -103,6 +215,145 @@ def _progress_reported(report: Callable[[str], None] | None) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+@contextmanager
+def rendering_stopped(own_theme_files: list[Path]) -> Iterator[None]:
+    """What stops WeasyPrint and is the user's to fix, as a RenderError.
+
+    Sizes that css_problems lets through can still add up (`calc(1e5pt * 1e5)`) and
+    overflow WeasyPrint's arithmetic deep in layout or drawing; when the project brings
+    its own stylesheets or templates, they are the cause."""
+    try:
+        yield
+    except StopRendering as stop:
+        raise RenderError(str(stop)) from None
+    except (ArithmeticError, ValueError) as error:
+        if not own_theme_files or not _raised_in_weasyprint(error):
+            raise  # the default theme alone, or booklet's own code: a bug in booklet
+        raise RenderError(
+            f"{', '.join(display_path(file) for file in own_theme_files)}: the theme asks "
+            f"for a size WeasyPrint cannot lay out ({type(error).__name__}: {error}); look "
+            "for a very large or very small value"
+        ) from None
+
+
+def _raised_in_weasyprint(error: BaseException) -> bool:
+    innermost = error.__traceback__
+    while innermost and innermost.tb_next:
+        innermost = innermost.tb_next
+    if innermost is None:
+        return False
+    package = Path(weasyprint.__file__).parent
+    return Path(innermost.tb_frame.f_code.co_filename).is_relative_to(package)
+
+
+def load_stylesheets(
+    stylesheets: list[Path], fetcher: LocalOnlyFetcher, font_config: FontConfiguration
+) -> list[weasyprint.CSS]:
+    """The theme's stylesheets, each read as any other file of the theme: a regular file
+    inside the theme's folders, of a bounded size."""
+    return [
+        weasyprint.CSS(
+            string=text,
+            base_url=sheet.resolve().as_uri(),
+            url_fetcher=fetcher,
+            font_config=font_config,
+        )
+        for sheet, text in zip(
+            stylesheets, read_stylesheets(stylesheets, fetcher.allowed_folders), strict=True
+        )
+    ]
+
+
+def read_stylesheets(stylesheets: list[Path], folders: list[Path]) -> list[str]:
+    """The text of each stylesheet, read as any other file of the theme (a regular file
+    inside `folders`, of a bounded size); ContentError when any asks for what no booklet
+    can be laid out with (css_problems)."""
+    texts, problems = [], []
+    for sheet in stylesheets:
+        data = read_regular_file(sheet, folders, MAX_STYLESHEET_BYTES, "stylesheet")
+        texts.append(data.decode("utf-8", errors="replace"))
+        problems += css_problems(texts[-1], display_path(sheet))
+    if problems:
+        raise ContentError(problems)
+    return texts
+
+
+def css_problems(text: str, shown: str) -> list[Problem]:
+    """Values in a stylesheet that no booklet needs and that WeasyPrint cannot lay out,
+    or only at a cost without bound: a size of 1e30pt, a grid of a million tracks."""
+    problems: list[Problem] = []
+
+    def report(token, name: str, message: str) -> None:
+        problems.append(Problem(shown, token.source_line, token.source_column, name, message))
+
+    def declaration(node) -> None:
+        for token in _tokens(node.value):
+            value = getattr(token, "value", None)
+            if token.type not in ("number", "dimension", "percentage"):
+                continue
+            if not abs(value) <= MAX_CSS_VALUE:  # NaN and infinity too
+                report(
+                    token,
+                    node.name,
+                    f"{token.representation}{getattr(token, 'unit', '') or ''} is beyond any "
+                    f"booklet (at most {MAX_CSS_VALUE:,})",
+                )
+            elif (
+                node.name.startswith("--")
+                and token.type == "number"
+                and (abs(value) > MAX_GRID_TRACKS)
+            ):  # a custom property can give repeat() its count
+                report(
+                    token,
+                    node.name,
+                    f"{token.representation} is more than a grid may repeat "
+                    f"(at most {MAX_GRID_TRACKS:,})",
+                )
+        if node.lower_name in GRID_PROPERTIES and _tracks(node.value) > MAX_GRID_TRACKS:
+            report(node, node.name, f"more than {MAX_GRID_TRACKS:,} grid tracks")
+
+    def walk(content) -> None:
+        for node in tinycss2.parse_blocks_contents(
+            content, skip_whitespace=True, skip_comments=True
+        ):
+            if node.type == "declaration":
+                declaration(node)
+            elif node.type in ("qualified-rule", "at-rule") and node.content is not None:
+                walk(node.content)
+
+    for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
+        if rule.type in ("qualified-rule", "at-rule") and rule.content is not None:
+            walk(rule.content)
+    return problems
+
+
+def _tokens(values):
+    """Every token, inside functions and blocks too."""
+    for token in values:
+        yield token
+        if token.type in ("function", "() block", "[] block", "{} block"):
+            yield from _tokens(token.arguments if token.type == "function" else token.content)
+
+
+def _tracks(values) -> int:
+    """How many grid tracks a grid property asks for, repeat() counts multiplied out."""
+    count = 0
+    for token in values:
+        if token.type in ("whitespace", "comment", "literal", "[] block"):
+            continue  # spaces, "/" and ",", line names
+        if token.type == "function" and token.lower_name == "repeat":
+            arguments = [t for t in token.arguments if t.type not in ("whitespace", "comment")]
+            times = arguments[0] if arguments else None
+            # auto-fill and auto-fit repeat as many as fit in the page: a bounded number.
+            repeat = 1
+            if times is not None and times.type == "number":
+                repeat = int(min(times.value, MAX_GRID_TRACKS + 1))  # 1e999 is infinity
+            count += max(repeat, 1) * max(_tracks(arguments[1:]), 1)
+        else:
+            count += 1
+    return count
 
 
 @contextmanager
@@ -130,13 +381,18 @@ def render_pdf(
     guess: dict[str, int] | None = None,
     write_options: dict | None = None,
     finisher: Callable | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    own_theme_files: Sequence[Path] = (),
 ) -> RenderedBooklet:
     """Lay out the booklet until its page numbers are right, then write the PDF.
 
     With a `guess` (the pages of the last build), the first layout prints those numbers;
     when every anchor lands where guessed, that one layout is all it takes. Without one,
     the first layout counts with target-counter(), and literal numbers follow only when
-    `needs_literal_numbers`. Either way, layouts repeat until nothing moves."""
+    `needs_literal_numbers`. Either way, layouts repeat until nothing moves. A layout
+    that passes `max_pages` stops with a RenderError; so does a size that WeasyPrint
+    cannot compute with, when `own_theme_files` (the project's styles and templates)
+    may be the cause."""
     fetcher = LocalOnlyFetcher(allowed_folders)
     font_config = FontConfiguration()
 
@@ -146,11 +402,12 @@ def render_pdf(
             string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher
         ).render(stylesheets=css, font_config=font_config, **(write_options or {}))
 
-    with weasyprint_messages() as messages, _progress_reported(progress):
-        css = [
-            weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config)
-            for sheet in stylesheets
-        ]
+    with (
+        weasyprint_messages() as messages,
+        pages_watched(progress, PageLimit(max_pages)),
+        rendering_stopped(list(own_theme_files)),
+    ):
+        css = load_stylesheets(stylesheets, fetcher, font_config)
         document = layout(html_for(guess))
         page_of = anchors_by_page(document)
         if page_of != guess and (guess is not None or needs_literal_numbers(page_of)):
@@ -171,6 +428,7 @@ def render_pdf(
             pdf = document.write_pdf(
                 pdf_identifier=identifier, finisher=finisher, **(write_options or {})
             )
+        fetcher.stop_if_refused()
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
 
 

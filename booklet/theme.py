@@ -13,12 +13,22 @@ A project is the folder that holds the content folder. Its own `styles/` and
 
 from __future__ import annotations
 
+import io
+import os
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
+
+from .errors import BookletError, display_path
+from .files import read_regular_file
 
 _PACKAGE = Path(__file__).parent
 FONT_SUFFIXES = (".ttf", ".otf")
+# A font with many scripts is tens of MB; anything far larger is not a font for a booklet.
+MAX_FONT_BYTES = 50 * 1024 * 1024
+# A family is a few files; WeasyPrint copies every font it is given to a temporary folder.
+MAX_FONT_FILES = 100
+MAX_FONT_FOLDER_BYTES = 500 * 1024 * 1024
 
 
 def default_styles_folder() -> Path:
@@ -40,9 +50,17 @@ class Theme:
         sheets = []
         for name in names:
             sheets.append(self.styles / name)
-            if self.project_styles and (self.project_styles / name).is_file():
+            # Whatever is there by that name, to be read (or refused, when it is a pipe,
+            # a folder or a link to outside) when the booklet is built.
+            if self.project_styles and os.path.lexists(self.project_styles / name):
                 sheets.append(self.project_styles / name)
         return sheets
+
+    def own_files(self, stylesheets: list[Path]) -> list[Path]:
+        """The stylesheets and templates that are the project's, not booklet's defaults."""
+        default = default_styles_folder().resolve()
+        own = [sheet for sheet in stylesheets if not sheet.resolve().is_relative_to(default)]
+        return own + ([self.project_templates] if self.project_templates else [])
 
     @property
     def folders(self) -> list[Path]:
@@ -52,7 +70,7 @@ class Theme:
     def font_files(self) -> list[Path]:
         files = []
         for folder in self.folders:
-            files += sorted(p for p in (folder / "fonts").glob("*") if p.suffix in FONT_SUFFIXES)
+            files += _fonts_in(folder)
         return files
 
     def project_font_faces(self) -> str:
@@ -60,32 +78,93 @@ class Theme:
         of itself (family, weight, italic): dropping files in styles/fonts/ is enough."""
         if not self.project_styles:
             return ""
-        fonts = sorted((self.project_styles / "fonts").glob("*"))
-        # Asked once per part of a large booklet: read each file once (while unchanged).
-        return _font_face_rules(
-            tuple((str(f), f.stat().st_mtime_ns) for f in fonts if f.suffix in FONT_SUFFIXES)
+        rules = []
+        for file in _fonts_in(self.project_styles):
+            facts = font_facts(file, self.folders)
+            family = facts.family
+            if not family or any(c in family for c in "\"'\\;{}<>"):
+                continue  # a name that cannot be quoted safely in CSS is not used
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; src: url("{file.resolve().as_uri()}"); '
+                f"font-weight: {facts.weight}; "
+                f"font-style: {'italic' if facts.italic else 'normal'}; }}"
+            )
+        return "\n".join(rules)
+
+
+def _fonts_in(styles: Path) -> list[Path]:
+    """The font files in the fonts folder, by name only: whether each is a file, and a
+    font, is for font_facts to say. Refused when there are too many, or too much."""
+    fonts = sorted(p for p in (styles / "fonts").glob("*") if p.suffix in FONT_SUFFIXES)
+    if len(fonts) > MAX_FONT_FILES:
+        raise BookletError(
+            f"{display_path(styles / 'fonts')}: {len(fonts):,} font files; "
+            f"at most {MAX_FONT_FILES:,}, please"
         )
+    total = sum(_size(font) for font in fonts)
+    if total > MAX_FONT_FOLDER_BYTES:
+        raise BookletError(
+            f"{display_path(styles / 'fonts')}: {total / 2**20:,.0f} MB of fonts; "
+            f"at most {MAX_FONT_FOLDER_BYTES // 2**20:,} MB, please"
+        )
+    return fonts
 
 
-@cache
-def _font_face_rules(files: tuple[tuple[str, int], ...]) -> str:
+def _size(file: Path) -> int:
+    """A font file's size, without opening it (a pipe would block); one over the limit
+    of a single font counts nothing here, since reading it is refused by its name."""
+    try:
+        size = file.stat().st_size if file.is_file() else 0
+    except OSError:
+        return 0
+    return size if size <= MAX_FONT_BYTES else 0
+
+
+@dataclass(frozen=True)
+class FontFacts:
+    """What booklet needs to know of a font file."""
+
+    family: str | None
+    weight: int
+    italic: bool
+    characters: frozenset[int]
+
+
+def font_facts(file: Path, inside: list[Path]) -> FontFacts:
+    """Family, weight, style and the characters a font file can draw. The file is read
+    like any other of the theme (a regular file inside the theme's folders, of bounded
+    size); anything that is not such a file, or not a font, is an error naming it."""
+    try:
+        status = os.stat(file)  # of what a link points at: a change reads it again
+        stamp = (status.st_mtime_ns, status.st_size, status.st_ino)
+    except OSError:
+        stamp = None  # read_regular_file says why
+    return _font_facts(str(file), tuple(str(folder) for folder in inside), stamp)
+
+
+# Asked by check and by each part of a large booklet: each file is read once while unchanged.
+@lru_cache(maxsize=64)
+def _font_facts(name: str, inside: tuple[str, ...], _stamp: object) -> FontFacts:
     from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
 
-    rules = []
-    for name, _ in files:
-        file = Path(name)
-        with TTFont(file, lazy=True) as font:
+    file = Path(name)
+    data = read_regular_file(file, [Path(f) for f in inside], MAX_FONT_BYTES, "font file")
+    try:
+        with TTFont(io.BytesIO(data), lazy=True) as font:
             names = font["name"]
             family = names.getDebugName(16) or names.getDebugName(1)
-            weight = font["OS/2"].usWeightClass
-            italic = bool(font["OS/2"].fsSelection & 1)
-        if not family or any(c in family for c in "\"'\\;{}<>"):
-            continue  # a name that cannot be quoted safely in CSS is not used
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; src: url("{file.resolve().as_uri()}"); '
-            f"font-weight: {weight}; font-style: {'italic' if italic else 'normal'}; }}"
-        )
-    return "\n".join(rules)
+            style = font.get("OS/2")  # some Mac fonts have none
+            return FontFacts(
+                family,
+                style.usWeightClass if style else 400,
+                bool(style.fsSelection & 1) if style else False,
+                frozenset(font.getBestCmap() or {}),
+            )
+    except Exception as error:  # fontTools fails in many ways on a file that is no font
+        raise BookletError(
+            f"{display_path(file)}: not a font file that can be read "
+            f"({type(error).__name__}: {error})"
+        ) from None
 
 
 def theme_for(content_folder: Path, styles_folder: Path | None = None) -> Theme:
@@ -94,6 +173,11 @@ def theme_for(content_folder: Path, styles_folder: Path | None = None) -> Theme:
     project = Path(content_folder).resolve().parent
     project_styles = project / "styles"
     project_templates = project / "templates"
+    for folder in (project_styles, project_templates):
+        # Every file of these folders may be read by the renderer: a folder that is a
+        # link out of the project (styles -> /) would open the whole machine to it.
+        if folder.is_symlink() and not folder.resolve().is_relative_to(project):
+            raise BookletError(f"{display_path(folder)}: the folder links outside the project")
     return Theme(
         styles,
         # booklet's own checkout keeps its default theme in styles/ beside content/.
@@ -104,10 +188,7 @@ def theme_for(content_folder: Path, styles_folder: Path | None = None) -> Theme:
 
 def covered_characters(theme: Theme) -> set[int]:
     """Every character that some font of the theme (or the project) can draw."""
-    from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
-
     covered: set[int] = set()
     for font in theme.font_files():
-        with TTFont(font, lazy=True) as opened:
-            covered |= set(opened.getBestCmap())
+        covered |= font_facts(font, theme.folders).characters
     return covered

@@ -290,3 +290,12 @@ def test_the_tutorial_then_the_seed_in_one_home_folder(project, tmp_path):
         assert result.returncode == 0, result.stderr
     caches = list((tmp_path / "cache" / "booklet" / "templates").iterdir())
     assert len(caches) == 2  # one for the sandbox, one for booklet's own templates
+
+
+def test_a_styles_folder_that_links_out_of_the_project_is_refused(project, tmp_path):
+    """The renderer may read every file of the styles folder: a link to / would open the
+    whole machine to the project's CSS."""
+    shutil.rmtree(project / "styles")
+    (project / "styles").symlink_to("/")
+    with pytest.raises(booklet.BookletError, match="styles: the folder links outside"):
+        booklet.check(project / "content")
