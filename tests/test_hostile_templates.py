@@ -173,7 +173,7 @@ def test_a_templates_folder_that_links_out_of_the_project_is_not_read(project, t
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "cover.html.j2").write_text(SECRET)
     (project / "templates").symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(booklet.BookletError, match="templates folder links outside") as raised:
+    with pytest.raises(booklet.BookletError, match="templates: the folder links outside") as raised:
         _html(project)
     assert SECRET not in str(raised.value)
 
