@@ -28,11 +28,12 @@ from jinja2 import (
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import labels, sandbox
+from . import labels, markup, programme, sandbox, typography
 from .checks import day_minutes
 from .collation import sort_key
 from .load import LoadedContent
 from .model import Conference, ProgrammeItem, Session, Show, Speaker, Style
+from .names import ReadName
 from .sandbox import ProjectTemplates, TemplateSandbox
 from .theme import Theme
 
@@ -48,15 +49,31 @@ _markdown.validateLink = lambda url: (
 
 
 def markdown(text: str | None) -> Markup:
-    return Markup(_markdown.render(typeset(text or "")))
+    """Markdown from the content as HTML, typeset: see `typeset`, and typography.py for
+    paragraph ends, link addresses and web addresses."""
+    tokens = _markdown.parse(typeset(text or ""))
+    typography.finish_paragraphs(tokens)
+    return Markup(_markdown.renderer.render(tokens, _markdown.options, {}))
+
+
+typography.print_addresses(_markdown)
 
 
 def typeset(text: str) -> str:
-    """What a typesetter does without changing a word: a hyphen standing alone between
-    words is a dash ('realiseres - ofte' -> 'realiseres – ofte', never split from the
-    word before it), and a one-letter word does not end a line ('i kommunerne')."""
-    text = re.sub(r"(?<=\S) - (?=\S)", "\u00a0– ", text)
+    """What a typesetter does without changing a word: control and separator characters
+    normalised (markup.clean_text), a hyphen standing alone between words is a dash
+    ('realiseres - ofte' -> 'realiseres – ofte', never split from the word before it),
+    and a one-letter word does not end a line ('i kommunerne')."""
+    text = re.sub(r"(?<=\S) - (?=\S)", "\u00a0– ", markup.clean_text(text))
     return re.sub(r"(?:(?<=\s)|^)([^\W\d_]) (?=\w)", "\\1\u00a0", text)
+
+
+def _printed(value: object) -> object:
+    """A value as a template prints it: text with its control and separator characters
+    normalised (markup.clean_text), so a U+2028 in a title is a break, not a box."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return markup.clean_text(value)
+    return value
 
 
 @cache  # compiling the templates costs more than rendering them
@@ -65,6 +82,7 @@ def _environment(project_templates: Path | None = None) -> Environment:
     code from outside booklet: they run in booklet's sandbox (sandbox.py), which shows
     them the view objects below and plain data, nothing else."""
     options = dict(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    options["finalize"] = _printed  # every printed value, controls and separators normalised
     if project_templates is None:
         environment = Environment(loader=FileSystemLoader(TEMPLATES), **options)
         environment.filters.update(_FILTERS)
@@ -87,6 +105,7 @@ def _bytecode_cache(environment: Environment) -> FileSystemBytecodeCache | None:
         type(environment).__qualname__,
         jinja2.__version__,
         repr(sorted((k, repr(v)) for k, v in _environment_options(environment).items())),
+        "finalize: _printed",  # compiled code calls it: a cache from before would not
     ):
         key.update(part.encode() + b"\0")
     if isinstance(environment, TemplateSandbox):
@@ -211,7 +230,7 @@ class BookletView:
         if variables:
             rules.append(f":root {{ {variables}; }}")
         if style.font:
-            family = f'"{style.font}", serif'
+            family = f'"{style.font}", "Noto Emoji", serif'  # emoji: booklet.css
             rules.append(f"html {{ font-family: {family}; }} @page {{ font-family: {family}; }}")
         return Markup("\n".join(rule for rule in rules if rule))
 
@@ -263,26 +282,11 @@ class BookletView:
             return False
         return self.has_times and len({t.item.room for t in self.talks if t.item.room}) > 1
 
-    @cached_property  # asked for once per talk or section: compute it once
-    def tracks(self) -> list[str]:
-        return list(dict.fromkeys(t.item.track for t in self.talks if t.item.track))
-
-    def track_colour(self, track: str | None) -> str:
-        if not track:
-            return "transparent"
-        return TRACK_COLOURS[self.tracks.index(track) % len(TRACK_COLOURS)]
-
     @cached_property
-    def grids(self) -> list[Grid]:
-        rooms_per_page = ROOMS_PER_PAGE[self.conference.paper]
-        grids = []
-        for day, talks in self.programme_days:
-            used = {talk.item.room for talk in talks if talk.item.room}
-            rooms = [room for room in room_order(self.loaded.content) if room in used]
-            groups = _room_groups(rooms, rooms_per_page)
-            for part, group in enumerate(groups, start=1):
-                grids.append(Grid(day, group, _grid_rows(talks, group), part, len(groups)))
-        return grids
+    def programme_layout(self) -> programme.ProgrammeLayout:
+        """The grid's pages, laid out by programme.py."""
+        rooms = room_order(self.loaded.content)
+        return programme.programme_layout(self.programme_days, rooms, self.conference.paper)
 
     def day_label(self, day: datetime.date) -> str:
         return labels.format_day(day, self.language)
@@ -495,31 +499,6 @@ def room_order(content) -> list[str]:
     return rooms
 
 
-# Colours for tracks, told apart in print and by most colour-blind readers (Okabe-Ito).
-TRACK_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"]
-# How many rooms side by side still leave a readable column.
-ROOMS_PER_PAGE = {"A5": 3, "A4": 5}
-
-
-@dataclass
-class GridRow:
-    start: str
-    spanning: Talk | None  # a break or plenary item across all rooms
-    cells: list[list[Talk]]  # per room of the grid, the items starting at `start`
-
-
-@dataclass
-class Grid:
-    """One day's programme as time × room; wide days are cut into room groups that
-    face each other across the spread."""
-
-    day: datetime.date | None
-    rooms: list[str]
-    rows: list[GridRow]
-    part: int
-    parts: int
-
-
 def _by_day(talks: list[Talk]) -> list[tuple[datetime.date | None, list[Talk]]]:
     """Talks in order, cut where the day changes."""
     days: list[tuple[datetime.date | None, list[Talk]]] = []
@@ -528,33 +507,6 @@ def _by_day(talks: list[Talk]) -> list[tuple[datetime.date | None, list[Talk]]]:
             days.append((talk.item.day, []))
         days[-1][1].append(talk)
     return days
-
-
-def _room_groups(rooms: list[str], per_page: int) -> list[list[str]]:
-    """As few groups as fit on a page, of even size: four rooms on A5 are two and two.
-    A day without rooms (an excursion) is one group of none."""
-    if not rooms:
-        return [[]]
-    count = -(-len(rooms) // per_page)
-    size = -(-len(rooms) // count)
-    return [rooms[start : start + size] for start in range(0, len(rooms), size)]
-
-
-def _grid_rows(talks: list[Talk], rooms: list[str]) -> list[GridRow]:
-    """A row per start time with a cell per room; an item without a room (a break, a
-    plenary) is a row of its own across all rooms, before the rooms' row of that time."""
-    rows: list[tuple[tuple[int, int, int], GridRow]] = []
-    by_time: dict[int, GridRow] = {}
-    for talk in talks:
-        time = day_minutes(talk.item.start) if talk.item.start else -1
-        if talk.item.room is None:
-            rows.append(((time, 0, len(rows)), GridRow(talk.item.start or "", talk, [])))
-        elif talk.item.room in rooms:
-            if time not in by_time:
-                by_time[time] = GridRow(talk.item.start or "", None, [[] for _ in rooms])
-                rows.append(((time, 1, len(rows)), by_time[time]))
-            by_time[time].cells[rooms.index(talk.item.room)].append(talk)
-    return [row for _, row in sorted(rows, key=lambda entry: entry[0])]
 
 
 def needs_literal_numbers(loaded: LoadedContent, page_of: dict[str, int]) -> bool:
@@ -592,6 +544,8 @@ _FILTERS = {"markdown": markdown, "typeset": typeset, "qr_code": qr_code}
 # What a project's templates may look into (sandbox.py): the view and the content's own
 # models, each through its own fields and methods.
 _VIEW_TYPES = (
-    BookletView, Talk, IndexEntry, ContentsEntry, Part, Grid, GridRow,
-    Conference, Speaker, ProgrammeItem, Session, Show, Style,
+    BookletView, Talk, IndexEntry, ContentsEntry, Part,
+    programme.ProgrammeLayout, programme.GridPage, programme.Box, programme.TimeMark,
+    programme.ProgrammeDay, programme.ListDay, programme.RoomDay,
+    Conference, Speaker, ProgrammeItem, Session, Show, Style, ReadName,
 )  # fmt: skip

@@ -2,36 +2,45 @@
 
 Two export formats are read, both as the tools really write them, which is not always
 as their schemas say: one bad event is skipped (or repaired) and reported, and the
-rest are imported.
+rest are imported. When nothing could be imported, the message says what the file
+holds (JSON's keys, XML's elements) and what was expected.
 
 - c3voc/pretalx `schedule.json`: schedule.conference.days[].rooms{name: [events]}.
-- frab XML: <schedule><conference/><day date=…><room name=…><event id=…>…
+- frab and Pentabarf XML (FOSDEM): <schedule><conference/><day date=…><room name=…>
+  <event id=…>…
 
 Mapping choices:
 
-- kind: lecture, talk, short talk and lightning talk are talks; workshop, keynote and
-  panel (also "podium", frab's panel discussion) are themselves; break and pause are
-  breaks; anything else (concert, djset, band, performance, entertainment…) is
+- kind: the export's type read as words (KIND_WORDS): keynote; workshop; panel
+  (podium, discussion); talk (lecture, Vortrag, lightning talk, FOSDEM's maintrack and
+  devroom); break (pause, lunch); anything else (concert, djset, film, bof…) is
   "other". A missing type is a talk, booklet's default. A talk whose title has the
   word "keynote" in it ("31C3 Keynote") is a keynote.
 - day: the export's day grouping, so that a talk at 01:00 listed under 27 December
-  belongs to the 27th, the evening before. An event in a day without a usable date
-  takes the date of its own timestamp, the previous date when it starts before the
-  day's start hour (06:00 when the export gives none).
-- end: start + duration, written only when it is later than start on the same clock
-  face. booklet reports an end at or before the start as a mistake, so an item that
-  runs past midnight, has no usable duration, or overlaps a shorter item in its room
+  belongs to the 27th, the evening before (the booklet prints it with a night cue). An
+  event in a day without a usable date takes the date of its own timestamp, the
+  previous date when it starts before the day's start hour (06:00 when the export
+  gives none).
+- end: start + duration as the clock shows it, past midnight too (23:30-01:15), as
+  booklet reads it (checks.span). An item too long for that (past midnight by more than
+  half a day), without a usable duration, or that overlaps a shorter item in its room
   (a "Lightning Talks" slot around its talks) is written without an end.
-- speakers: a person is one speaker per export id *and* name. Merged exports
+- speakers: a person is first one speaker per export id *and* name: merged exports
   (camp2019 joins frab and pretalx) reuse one id for different people, so the id alone
-  would give "Anja"'s talks to "bigalex". Two persons with one name and different ids
-  are two speakers ("bigalex", "bigalex-2"). bio comes from pretalx's "biography".
+  would give "Anja"'s talks to "bigalex". Then speakers of one name, case, accents and
+  spacing aside, are one person under two ids, merged under the first id and reported
+  (names.plan_merges). bio comes from pretalx's "biography"; family_name from the
+  export where it gives one apart (last_name, surname) within the name.
+- text: abstracts, descriptions and biographies as the booklet's Markdown, HTML
+  converted (markup.imported_markdown); titles, names, rooms and tracks with control
+  and separator characters normalised (markup.clean_text).
 - ids: items from the export's slug (else its id), speakers from their names, both
   through booklet.model.slug and made unique with -2, -3 in programme order.
-- abstract: the subtitle as an italic line, then the abstract, then the description
-  when it says something else, as Markdown paragraphs.
+- abstract: the subtitle as an italic line, then the abstract and the description,
+  each paragraph once (markup.abstract_and_description); a description that only
+  repeats the subtitle is left out.
 - conference language: the most common event language of those booklet has labels for
-  (da, en); en when none is.
+  (da, de, en); en when none is.
 """
 
 from __future__ import annotations
@@ -48,11 +57,13 @@ from xml.parsers import expat
 
 import yaml
 
-from .checks import DAY
+from . import names
+from .checks import DAY, span
 from .errors import BookletError, display_path
 from .files import read_regular_file
 from .labels import available_languages
 from .load import CONTENT_FILES
+from .markup import abstract_and_description, clean_text, imported_markdown, is_html
 from .model import slug
 from .schema import schema_text
 
@@ -63,19 +74,28 @@ DEFAULT_DAY_START_HOUR = 6
 # memory, and a named pipe or a device is never waited on.
 MAX_SCHEDULE_BYTES = 50 * 1024**2
 
-KINDS = {
-    "lecture": "talk",
-    "talk": "talk",
-    "short talk": "talk",
-    "lightning talk": "talk",
-    "workshop": "workshop",
-    "keynote": "keynote",
-    "panel": "panel",
-    "podium": "panel",
-    "panel discussion": "panel",
-    "break": "break",
-    "pause": "break",
-}
+# An export's event type -> booklet's kind. Types are free text in pretalx ("Talk (30
+# min)", "Vortrag", "Hands-on workshop") and words in frab and Pentabarf ("lecture",
+# "podium", FOSDEM's "maintrack", "devroom", "lightningtalk", "bof"), so a type is read as
+# its letters in lower case ("Lightning-Talks" -> "lightningtalks") and the first rule
+# that has a word in it decides. Keynote, workshop and the clear panel words come before
+# the talk words ("Keynote talk", "Workshop/Vortrag"); a talk "with discussion" is a talk.
+# What matches nothing (concert, djset, film, performance, bof, meeting, certification)
+# is "other": the model has no kind for it, and "other" prints no wrong word.
+KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("keynote", ("keynote",)),
+    ("workshop", ("workshop", "tutorial", "handson", "training", "kurs", "course")),
+    ("panel", ("panel", "podium", "roundtable", "fishbowl")),
+    (
+        "talk",
+        (
+            "talk", "lecture", "vortrag", "presentation", "praesentation", "präsentation",
+            "maintrack", "devroom", "lightning", "speech", "foredrag", "oplæg", "oplaeg",
+        ),
+    ),
+    ("panel", ("discussion", "diskussion", "debate", "debatte", "debat", "samtale")),
+    ("break", ("break", "pause", "lunch", "coffee", "frokost", "mittagessen")),
+]  # fmt: skip
 
 CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 DURATION = re.compile(r"(\d{1,3}):(\d{2})(?::00)?")
@@ -99,6 +119,7 @@ class Person:
     export_id: str
     name: str
     bio: str = ""
+    family_name: str = ""  # when the export tells, and it is words of the name
 
 
 @dataclass
@@ -135,6 +156,8 @@ class Schedule:
     rooms: list[str]  # in the order of the export
     events: list[Event]
     room_numbers: dict[str, int] = field(default_factory=dict)  # room -> its place in rooms
+    # The parsed file (JSON data or the XML's root), described when nothing is imported.
+    source: object = None
 
 
 # --- the public entry point -----------------------------------------------------------
@@ -153,8 +176,7 @@ def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
     schedule = read_schedule(schedule_path, skipped)
     items = [item for event in schedule.events if (item := draft_item(event, skipped))]
     if not items:
-        reasons = "".join(f"\n  {line}" for line in skipped[:5])
-        raise BookletError(f"{display_path(schedule_path)}: no event could be imported{reasons}")
+        raise BookletError(nothing_imported(display_path(schedule_path), schedule, skipped))
     items.sort(key=lambda item: item.sort_key(schedule.room_numbers))
     speakers = assign_speaker_ids(items, skipped)
     assign_item_ids(items, skipped)
@@ -175,6 +197,97 @@ def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
         speakers=len(speakers),
         skipped=skipped,
     )
+
+
+# --- when nothing could be imported: what the file holds, and what was expected ------------
+
+JSON_EXPECTED = (
+    "a pretalx or c3voc schedule.json holds schedule.conference.days[].rooms, "
+    "each room a list of events"
+)
+XML_EXPECTED = (
+    "a frab or Pentabarf schedule.xml holds <schedule> with <day date=…>, "
+    "each with <room name=…> holding <event id=…>"
+)
+SHOWN_KEYS = 8
+
+
+def nothing_imported(name: str, schedule: Schedule, skipped: list[str]) -> str:
+    """The message for an export that gave no programme item: what the file holds, what
+    booklet reads, and why each event found (the first few) was skipped."""
+    if schedule.events:
+        found = f"{len(schedule.events)} event(s) found, none usable"
+    elif isinstance(schedule.source, ElementTree.Element):
+        found = f"{describe_xml(schedule.source)}; expected: {XML_EXPECTED}"
+    else:
+        found = f"{describe_json(schedule.source)}; expected: {JSON_EXPECTED}"
+    reasons = "".join(f"\n  {line}" for line in skipped[:5])
+    more = f"\n  … and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    return f"{name}: no event could be imported: {found}{reasons}{more}"
+
+
+def keys_text(mapping: dict) -> str:
+    keys = [shortened(str(key), 40) for key in list(mapping)[:SHOWN_KEYS]]
+    more = f" and {len(mapping) - SHOWN_KEYS} more" if len(mapping) > SHOWN_KEYS else ""
+    return "[" + ", ".join(repr(key) for key in keys) + "]" + more
+
+
+def json_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return f"an object with keys {keys_text(value)}" if value else "an empty object"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+def describe_json(data: object) -> str:
+    """'the file is JSON with top-level keys [...]', then how far the schedule's path
+    (schedule.conference.days[].rooms) goes, and a hint for exports known to be other
+    things (pretalx's API and widget data, frab's events.json)."""
+    if not isinstance(data, dict):
+        return f"the file is JSON: {json_kind(data)}"
+    described = f"the file is JSON with top-level keys {keys_text(data)}"
+    if {"talks", "rooms"} <= data.keys() or {"results", "count"} <= data.keys():
+        return described + " (pretalx's API or widget data, not its schedule export)"
+    if "conference_events" in data:
+        return described + " (frab's events.json, not its schedule.json)"
+    path, value = "", data
+    for key in ("schedule", "conference", "days"):
+        if not isinstance(value, dict) or key not in value:
+            return f"{described}; {path or 'the top level'} has no '{key}'"
+        path, value = f"{path}.{key}" if path else key, value[key]
+    if not isinstance(value, list):
+        return f"{described}; {path} is {json_kind(value)}, not a list of days"
+    rooms = [
+        room for day in value if isinstance(day, dict) for room in dict_or_empty(day.get("rooms"))
+    ]
+    days = f"{len(value)} day(s) with {len(rooms)} room(s)"
+    return f"{described}; {path} is a list of {days} and no events"
+
+
+def dict_or_empty(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def children_text(element: ElementTree.Element) -> str:
+    tags = Counter(str(child.tag) for child in element)
+    shown = [
+        f"<{shortened(tag, 40)}>" + (f" ×{count}" if count > 1 else "")
+        for tag, count in list(tags.items())[:SHOWN_KEYS]
+    ]
+    more = f" and {len(tags) - SHOWN_KEYS} more" if len(tags) > SHOWN_KEYS else ""
+    return ", ".join(shown) + more if shown else "nothing"
+
+
+def describe_xml(root: ElementTree.Element) -> str:
+    """'the file is XML: <html> holding <head>, <body>', and, for a <schedule>, what its
+    days and rooms hold."""
+    described = f"the file is XML: <{shortened(str(root.tag), 40)}> holding {children_text(root)}"
+    if root.tag != "schedule":
+        return described
+    days = root.findall("day")
+    rooms = [room for day in days for room in day.findall("room")]
+    return f"{described}; {len(days)} <day>, {len(rooms)} <room>, no <event> in them"
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -260,17 +373,23 @@ def text(value: object) -> str:
 
 
 def one_line(value: object) -> str:
-    """Text for a title, name or room: runs of spaces and line breaks become one space."""
-    return " ".join(text(value).split())
+    """Text for a title, name or room: control characters dropped (markup.clean_text),
+    runs of spaces, line breaks and separators become one space."""
+    return " ".join(clean_text(text(value)).split())
 
 
 def read_json_schedule(data: object, name: str, skipped: list[str]) -> Schedule:
-    if not isinstance(data, dict) or not isinstance(data.get("schedule"), dict):
-        raise BookletError(f"{name}: not a schedule export; a schedule.json has a 'schedule' key")
-    conference = data["schedule"].get("conference")
+    """The events of schedule.conference.days[].rooms; none, when the data has no such
+    path (the caller then says what the file holds)."""
+    schedule_data = data.get("schedule") if isinstance(data, dict) else None
+    conference = schedule_data.get("conference") if isinstance(schedule_data, dict) else None
     conference = conference if isinstance(conference, dict) else {}
     schedule = Schedule(
-        one_line(conference.get("title")), one_line(conference.get("acronym")), [], []
+        one_line(conference.get("title")),
+        one_line(conference.get("acronym")),
+        [],
+        [],
+        source=data,
     )
     days = conference.get("days")
     for day_number, day in enumerate(days if isinstance(days, list) else [], start=1):
@@ -327,22 +446,40 @@ def json_person(person: object) -> Person:
         "",
     )
     return Person(
-        text(person.get("id")) or text(person.get("code")), name, text(person.get("biography"))
+        text(person.get("id")) or text(person.get("code")),
+        name,
+        text(person.get("biography")),
+        family_name_of(person, name),
     )
 
 
+# Where an export (Indico, a hand-made JSON) gives a person's family name apart; pretalx
+# and frab give one name only, and the booklet reads it (booklet/names.py).
+FAMILY_NAME_KEYS = ("family_name", "last_name", "lastname", "surname", "familyName", "lastName")
+
+
+def family_name_of(person: dict, name: str) -> str:
+    """The family name the export gives, when it is words of the printed name."""
+    for key in FAMILY_NAME_KEYS:
+        family_name = one_line(person.get(key))
+        if family_name and names.family_name_in_name(family_name, name):
+            return family_name
+    return ""
+
+
 def read_xml_schedule(root: ElementTree.Element, name: str, skipped: list[str]) -> Schedule:
-    if root.tag != "schedule":
-        raise BookletError(
-            f"{name}: not a schedule export; the XML starts with <{root.tag}>, not <schedule>"
-        )
-    conference = root.find("conference")
+    """The events of <schedule><day><room><event>; none, when the XML is not so (the
+    caller then says what the file holds)."""
+    conference = root.find("conference") if root.tag == "schedule" else None
     schedule = Schedule(
         one_line(conference.findtext("title")) if conference is not None else "",
         one_line(conference.findtext("acronym")) if conference is not None else "",
         [],
         [],
+        source=root,
     )
+    if root.tag != "schedule":
+        return schedule
     for day in root.findall("day"):
         day_date, start_hour = text(day.get("date")), hour_of(day.get("start"))
         for room_element in day.findall("room"):
@@ -423,11 +560,12 @@ class Item:
         return (self.day, night, self.start_minutes, room)
 
     @property
-    def end_minutes(self) -> int | None:
-        """Minutes after midnight of the end written, if one is."""
-        if "end" not in self.data or self.duration_minutes is None:
+    def written_span(self) -> tuple[int, int] | None:
+        """(start, end) in minutes into the programme day as booklet reads the written
+        times (checks.span: a night item after the evening), if an end is written."""
+        if "end" not in self.data:
             return None
-        return self.start_minutes + self.duration_minutes
+        return span(self.data["start"], self.data["end"])
 
 
 def draft_item(event: Event, skipped: list[str]) -> Item | None:
@@ -456,14 +594,15 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
         data["abstract"] = abstract
     data["day"] = day
     data["start"] = clock(start)
-    if duration is not None and start + duration < DAY:
+    # An end past midnight is written as the clock shows it (23:30-01:15), as booklet
+    # reads it; only an item too long for that (past midnight by more than half a day,
+    # checks.span) goes without an end.
+    if duration is not None and duration < DAY and span(clock(start), clock(start + duration)):
         data["end"] = clock(start + duration)
     elif duration is not None:
-        # booklet reads an end at or before the start as a mistake, so an item that
-        # runs past midnight goes without one.
         skipped.append(
-            f"{event.label}: runs past midnight ({clock(start)} + "
-            f"{shortened(event.duration)}); end left out"
+            f"{event.label}: lasts {shortened(event.duration)} from {clock(start)}, "
+            "more than booklet takes for one item; end left out"
         )
     if event.room:
         data["room"] = event.room
@@ -539,30 +678,43 @@ def kind_of(event: Event) -> str:
     export_type = event.type
     if export_type.endswith(")") and "(" in export_type:
         export_type = export_type[: export_type.index("(")].rstrip()
-    export_type = export_type.lower()
-    kind = KINDS.get(export_type, "other") if export_type else "talk"
+    letters = "".join(character for character in export_type.lower() if character.isalpha())
+    if not export_type:
+        kind = "talk"
+    else:
+        kind = next(
+            (kind for kind, words in KIND_WORDS if any(word in letters for word in words)),
+            "other",
+        )
     if kind == "talk" and re.search(r"\bkeynote\b", event.title, re.IGNORECASE):
         return "keynote"
     return kind
 
 
 def abstract_of(event: Event) -> str:
-    """Subtitle (italic), abstract and description as Markdown paragraphs, each once."""
+    """Subtitle (italic), then abstract and description as the booklet's Markdown (HTML
+    converted, markup.imported_markdown), nothing printed twice (a description that
+    repeats the abstract or only the subtitle is left out)."""
     paragraphs = []
-    if event.subtitle:
+    if event.subtitle and is_html(event.subtitle):  # "<b>New</b> ideas": its words, once
+        paragraphs.append("*" + " ".join(imported_markdown(event.subtitle).split()) + "*")
+    elif event.subtitle:
         paragraphs.append("*" + re.sub(r"([*_\\])", r"\\\1", event.subtitle) + "*")
-    abstract, description = markdown_text(event.abstract), markdown_text(event.description)
-    if abstract:
-        paragraphs.append(abstract)
-    if description and description not in (abstract, event.subtitle):
-        paragraphs.append(description)
+    description = event.description
+    if event.subtitle and same_words(description, event.subtitle):
+        description = ""
+    if text := abstract_and_description(event.abstract, description):
+        paragraphs.append(text)
     return "\n\n".join(paragraphs)
 
 
-def markdown_text(value: str) -> str:
-    """Line ends made \\n and trailing spaces dropped, so YAML can keep it as a block."""
-    lines = [line.rstrip() for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+def same_words(one: str, other: str) -> bool:
+    """Whether two texts say the same words (case, punctuation and markup aside)."""
+
+    def words(value: str) -> list[str]:
+        return re.findall(r"[^\W_]+", imported_markdown(value).casefold())
+
+    return words(one) == words(other)
 
 
 def language_code(event: Event, skipped: list[str]) -> str | None:
@@ -612,12 +764,16 @@ def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
 
 
 def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
-    """speakers.yaml's entries, in the order they first speak; items get their ids."""
+    """speakers.yaml's entries, in the order they first speak; items get their ids.
+
+    A person is first one speaker per export id and name (merged exports reuse an id for
+    two people); then speakers of one name, case, accents and spacing aside, are merged
+    as one person (names.plan_merges: the first id is kept), and the merge is reported."""
     speakers: dict[tuple[str, str], dict] = {}
     names_of_id: dict[str, str] = {}
+    id_notes: dict[str, str] = {}  # speaker id -> why it is not its name's slug
     ids = UniqueIds()
     for item in items:
-        spoken: set[str] = set()
         for person in item.event.persons:
             if not person.name:
                 skipped.append(f"{item.event.label}: a person without a name; left out")
@@ -634,22 +790,34 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
                 base = slug(person.name)
                 speaker_id = ids.make(base)
                 if speaker_id != base:
-                    skipped.append(
+                    id_notes[speaker_id] = (
                         f"person {shortened(person.export_id) or '?'} "
                         f"'{shortened(person.name)}': id '{shortened(base)}' is another "
                         f"person's; written as '{shortened(speaker_id)}' "
                         "(merge them if they are one)"
                     )
                 speakers[key] = {"id": speaker_id, "name": person.name}
+                if person.family_name:
+                    speakers[key]["family_name"] = person.family_name
             speaker = speakers[key]
-            if person.bio and "bio" not in speaker:
-                speaker["bio"] = markdown_text(person.bio)
-            if speaker["id"] not in spoken:
-                spoken.add(speaker["id"])
-                item.data["speakers"].append(speaker["id"])
+            if person.bio and "bio" not in speaker and (bio := imported_markdown(person.bio)):
+                speaker["bio"] = bio
+            item.data["speakers"].append(speaker["id"])
+
+    plan = names.plan_merges(speakers.values())
+    skipped.extend(note for sid, note in id_notes.items() if sid not in plan.merged)
+    skipped.extend(plan.messages)
+    for item in items:
+        item.data["speakers"] = plan.speaker_ids(item.data["speakers"])
         if not item.data["speakers"]:
             del item.data["speakers"]  # a concert, a film: no speakers to list
-    return list(speakers.values())
+    kept = plan.kept_speakers(list(speakers.values()))
+    for speaker in kept:  # a duplicate's family name, spelt otherwise, is not the kept name's
+        if "family_name" in speaker and not names.family_name_in_name(
+            speaker["family_name"], speaker["name"]
+        ):
+            del speaker["family_name"]
+    return kept
 
 
 def leave_out_overlapping_ends(items: list[Item], skipped: list[str]) -> None:
@@ -663,9 +831,10 @@ def leave_out_overlapping_ends(items: list[Item], skipped: list[str]) -> None:
     item with every other took minutes for 1,500 items in one room."""
     kept: dict[tuple[str, datetime.date], list[tuple[int, int, Item]]] = defaultdict(list)
     for item in sorted(items, key=lambda item: item.duration_minutes or 0):
-        start, end = item.start_minutes, item.end_minutes
-        if end is None:
+        times = item.written_span
+        if times is None:
             continue
+        start, end = times
         if not item.event.room:  # booklet sees no overlap outside a room
             continue
         in_room = kept[(item.event.room, item.day)]
@@ -741,8 +910,8 @@ def write_content(
     programme_notes = ["Imported from a schedule export."]
     if any("end" not in item for item in programme):
         programme_notes += [
-            "Items without an end run past midnight, overlap a shorter item in their room",
-            "or had no usable duration: booklet wants an end later than the start.",
+            "Items without an end overlap a shorter item in their room, had no usable",
+            "duration or run more than half a day past midnight (see the import's report).",
         ]
     files = {
         "conference.yaml": yaml_text("conference", conference, organiser_notes),

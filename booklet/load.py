@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import NearMisses, check_content
 from .errors import ContentError, Problem, display_path
+from .markup import missing_glyphs_message, needs_glyph
 from .model import Conference, Content, ProgrammeItem, Speaker, slug
 from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
 
@@ -276,23 +277,20 @@ _NOT_PRINTED = {"id", "photo", "language", "paper", "day", "date", "end_date", "
 
 
 def missing_glyphs(loaded: LoadedContent, covered: set[int]) -> list[Problem]:
-    """A warning for every printed value with a character no font of the theme can draw:
-    it would print in whatever fallback font the machine has, or as a box."""
+    """A warning for every printed value with a character no font of the theme can draw
+    (the theme's fallback font, Noto Emoji, included): it would print as a box, or in
+    whatever font the machine has."""
     warnings = []
     for part, source in loaded.sources.items():
         for path, text in _strings(source.data, (part,)):
             if path[-1] in _NOT_PRINTED or (len(path) > 1 and path[-2] == "speakers"):
                 continue
             # Each character once (set(text) is built in C): abstracts run to megabytes.
-            missing = sorted(c for c in set(text) if ord(c) not in covered and not c.isspace())
+            missing = sorted(c for c in set(text) if ord(c) not in covered and needs_glyph(c))
             if missing:
-                shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
                 warnings.append(
                     source.problem(
-                        path[1:],
-                        dotted(path),
-                        f"{shown} not in the booklet's fonts; printed in a fallback font",
-                        severity="warning",
+                        path[1:], dotted(path), missing_glyphs_message(missing), severity="warning"
                     )
                 )
     return warnings

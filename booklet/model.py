@@ -10,9 +10,19 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from . import names
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[
@@ -115,7 +125,16 @@ class Speaker(Strict):
     id: Identifier = Field(description="Lower-case letters, digits, hyphens: 'eva-rasmussen'.")
     name: Text = Field(description="As printed: 'Eva Rasmussen'.")
     family_name: Text | None = Field(
-        None, description="Sorts the speaker index; default: the last word of name."
+        None,
+        description="The words of name that are the family name, printed first in the "
+        "index: 'Le Disez' of 'Romain Le Disez'; the whole name: printed as written. "
+        "Default: the last word and its capitalised particles ('Beethoven, Ludwig van', "
+        "'Van Buren, Martin'); one word, groups and handles as written (booklet/names.py).",
+    )
+    sort_as: Text | None = Field(
+        None,
+        description="The speaker index sorts by this text instead of the family name: "
+        "'CCC' for 'Chaos Computer Club'.",
     )
     role: Text | None = Field(None, description="Job title: 'Professor'.")
     affiliation: Text | None = Field(None, description="Organisation: 'RUC'.")
@@ -124,16 +143,31 @@ class Speaker(Strict):
         None, description="Image file (PNG, JPEG), relative to the content folder."
     )
 
+    @field_validator("family_name")
+    @classmethod
+    def _family_name_is_part_of_name(cls, family_name: str | None, info: ValidationInfo):
+        name = info.data.get("name")
+        if family_name is not None and name and not names.family_name_in_name(family_name, name):
+            raise ValueError(
+                f"must be words of name '{name}' as written there; to sort by another "
+                "text, use sort_as"
+            )
+        return family_name
+
+    @cached_property
+    def reading(self) -> names.ReadName:
+        """How the index prints the name (booklet.names); read once, the index asks often."""
+        return names.read_name(self.name, self.family_name)
+
     @property
     def sort_family_name(self) -> str:
-        return self.family_name or self.name.split()[-1]
+        """What the index sorts by first: sort_as, the family name, or the name as written."""
+        return self.sort_as or self.reading.family
 
     @property
     def given_names(self) -> str:
-        family = self.sort_family_name
-        if self.name.endswith(" " + family):
-            return self.name[: -len(family)].strip()
-        return "" if self.name == family else self.name
+        """What the index sorts by next and prints after the family name and a comma."""
+        return self.reading.rest
 
 
 class ProgrammeItem(Strict):

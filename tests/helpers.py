@@ -203,7 +203,7 @@ def overlapping_lines(pdf_path: Path) -> list[tuple[int, str, str]]:
     document = pypdfium2.PdfDocument(pdf_path)
     for number, page in enumerate(document, start=1):
         text = page.get_textpage()
-        lines: dict[int, list] = {}
+        letters: dict[int, list] = {}
         for index in range(text.count_chars()):
             loose_top = round(text.get_charbox(index, loose=True)[3])
             left, bottom, right, top = text.get_charbox(index)
@@ -211,11 +211,22 @@ def overlapping_lines(pdf_path: Path) -> list[tuple[int, str, str]]:
                 continue
             if unicodedata.category(text.get_text_range(index, 1) or " ") == "So":
                 continue  # ♥ ✔: a fallback font's symbol, taller than the line (warned of)
-            box = lines.setdefault(loose_top, [left, bottom, right, top, ""])
-            box[0], box[1] = min(box[0], left), min(box[1], bottom)
-            box[2], box[3] = max(box[2], right), max(box[3], top)
-            box[4] += text.get_text_range(index, 1)
-        boxes = list(lines.values())
+            letters.setdefault(loose_top, []).append(
+                (left, bottom, right, top, text.get_text_range(index, 1))
+            )
+        # A line is the letters at one height, cut where a gap wider than a word space
+        # parts them: side by side columns (a programme grid) are lines of their own.
+        boxes = []
+        for row in letters.values():
+            row.sort()
+            for left, bottom, right, top, letter in row:
+                box = boxes[-1] if boxes and boxes[-1][5] is row else None
+                if box is None or left - box[2] > 3:
+                    boxes.append([left, bottom, right, top, "", row])
+                    box = boxes[-1]
+                box[0], box[1] = min(box[0], left), min(box[1], bottom)
+                box[2], box[3] = max(box[2], right), max(box[3], top)
+                box[4] += letter
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
                 width = min(a[2], b[2]) - max(a[0], b[0])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+import unicodedata
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -11,9 +13,12 @@ import pypdfium2
 import pytest
 import yaml
 from helpers import DATA
+from typer.testing import CliRunner
 
 import booklet
 from booklet import BookletError, load_content
+from booklet.cli import app
+from booklet.html import render_html
 from booklet.importer import ImportReport, import_schedule
 from booklet.schema import schema_text
 
@@ -121,6 +126,17 @@ def frab_persons() -> set[tuple[str, str]]:
     }
 
 
+def same_person(name: str) -> str:
+    """A name with case, accents and spacing left out: one person, however written."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def font_warnings_aside(warnings: list) -> list:
+    """Warnings but those of characters the booklet's fonts lack (checked elsewhere)."""
+    return [warning for warning in warnings if "not in the booklet's fonts" not in str(warning)]
+
+
 def c3voc_events() -> list[dict]:
     days = json.loads(C3VOC.read_text(encoding="utf-8"))["schedule"]["conference"]["days"]
     return [entry for day in days for events in day["rooms"].values() for entry in events]
@@ -152,10 +168,12 @@ def c3voc_import(tmp_path_factory) -> tuple[ImportReport, Path]:
 def test_frab_sample_loads_and_counts_match_the_export(frab_import):
     report, folder = frab_import
     loaded = load_content(folder)  # raises ContentError on any problem
-    assert loaded.warnings == []
+    assert font_warnings_aside(loaded.warnings) == []
     assert report.title == "31. Chaos Communication Congress"
     assert report.items == len(frab_events()) - len(skipped_events(report)) == 138
-    assert report.speakers == len(frab_persons()) == len(loaded.content.speakers)
+    # Every person once: Laura Poitras, under two ids, is one speaker.
+    people = {same_person(name) for _, name in frab_persons()}
+    assert report.speakers == len(people) == len(loaded.content.speakers) == 197
     assert (report.days, report.rooms) == (4, 4)
     conference = loaded.content.conference
     assert conference.rooms == ["Saal 1", "Saal 2", "Saal G", "Saal 6"]
@@ -169,13 +187,18 @@ def test_frab_sample_loads_and_counts_match_the_export(frab_import):
 def test_c3voc_sample_loads_and_counts_match_the_export(c3voc_import):
     report, folder = c3voc_import
     loaded = load_content(folder)
-    assert loaded.warnings == []
+    assert font_warnings_aside(loaded.warnings) == []
     assert report.title == "Chaos Communication Camp 2019"
     assert report.items == len(c3voc_events()) - len(skipped_events(report)) == 205
-    # Every person once: camp2019 merges two systems whose person ids collide, so a
-    # person is an export id together with a name.
-    assert report.speakers == len(c3voc_persons()) == len(loaded.content.speakers)
+    # Every person once: camp2019 merges two systems whose person ids collide (one id,
+    # two people), and names one person under two ids (one name, two ids).
+    people = {same_person(name) for _, name in c3voc_persons()}
+    assert report.speakers == len(people) == len(loaded.content.speakers) == 168
     assert "person 71: named both 'Anja' and 'bigalex'; kept as two speakers" in report.skipped
+    assert (
+        "speakers 'tim-pritlove' and 'tim-pritlove-2' are one person ('Tim Pritlove'): "
+        "merged as 'tim-pritlove'"
+    ) in report.skipped
     assert report.days == 5
     assert loaded.content.conference.language == "en"  # 146 events in English, 59 in German
 
@@ -228,21 +251,21 @@ def test_a_talk_after_midnight_belongs_to_the_evening_before(frab_import):
     assert programme[position + 1]["day"] == "2014-12-28"
 
 
-def test_frab_persons_one_speaker_per_person_id(frab_import):
-    """Laura Poitras has id 5258 in two events, and a namesake with id 3669."""
-    _, folder = frab_import
+def test_frab_one_person_under_two_ids_is_one_speaker(frab_import):
+    """Laura Poitras has id 5258 in two events, and id 3669 in a third: one person."""
+    report, folder = frab_import
     poitras = [s for s in read_part(folder, "speakers") if s["name"] == "Laura Poitras"]
-    assert len(poitras) == 2
-    talks = {
-        speaker["id"]: [
-            item["title"]
-            for item in read_part(folder, "programme")
-            if speaker["id"] in item.get("speakers", [])
-        ]
-        for speaker in poitras
-    }
-    assert sorted(len(titles) for titles in talks.values()) == [1, 2]
-    assert any("Citizenfour" in titles for titles in talks.values())
+    assert poitras == [{"id": "laura-poitras", "name": "Laura Poitras"}]
+    titles = [
+        item["title"]
+        for item in read_part(folder, "programme")
+        if "laura-poitras" in item.get("speakers", [])
+    ]
+    assert len(titles) == 3 and "Citizenfour" in titles
+    assert report.skipped == [
+        "speakers 'laura-poitras' and 'laura-poitras-2' are one person ('Laura Poitras'): "
+        "merged as 'laura-poitras'"
+    ]
 
 
 def test_frab_fields_kind_abstract_language_track(frab_import):
@@ -282,12 +305,88 @@ def test_a_pdf_can_be_built_from_the_imported_frab_sample(frab_import, tmp_path)
     assert "31. Chaos Communication Congress" in cover
 
 
+# What an abstract must not show: tags and escaped tags printed as text.
+LITERAL_MARKUP = re.compile(r"<p>|</p>|<a href|<br|<li>|<ul>|&lt;|&gt;|&amp;|&quot;|&#\d+;")
+
+
+@pytest.mark.parametrize("sample", ["frab_import", "c3voc_import"])
+def test_real_abstracts_hold_no_tags_and_no_paragraph_twice(sample, request):
+    _, folder = request.getfixturevalue(sample)
+    abstracts = [item["abstract"] for item in read_part(folder, "programme") if "abstract" in item]
+    assert len(abstracts) > 100
+    assert [a[:80] for a in abstracts if LITERAL_MARKUP.search(a)] == []
+    for abstract in abstracts:
+        # Paragraphs of a few words ("+ + +" between parts) may well repeat.
+        paragraphs = [" ".join(p.split()) for p in abstract.split("\n\n")]
+        worded = [p for p in paragraphs if len(p.split()) >= 4]
+        assert len(worded) == len(set(worded)), abstract[:200]
+
+
+def test_frab_html_abstract_becomes_markdown(frab_import):
+    """31C3's abstracts hold HTML links; they become Markdown links with the address."""
+    _, folder = frab_import
+    programme = read_part(folder, "programme")
+    links = [item for item in programme if "](http" in item.get("abstract", "")]
+    assert links, "31C3 abstracts have links"
+
+
+def export_ends_past_midnight(events: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(start, end) of the events whose start + duration passes midnight, worked out
+    here from the export (HH:MM + HH:MM)."""
+    ends = []
+    for start, duration in events:
+        hours, minutes = map(int, start.split(":"))
+        length_hours, length_minutes = map(int, duration.split(":")[:2])
+        end = hours * 60 + minutes + length_hours * 60 + length_minutes
+        if end >= 24 * 60:
+            ends.append((start, f"{end // 60 % 24:02d}:{end % 60:02d}"))
+    return ends
+
+
+@pytest.mark.parametrize("sample", ["frab_import", "c3voc_import"])
+def test_real_items_that_end_after_midnight_keep_their_end(sample, request):
+    _, folder = request.getfixturevalue(sample)
+    if sample == "frab_import":
+        export = [(e.findtext("start"), e.findtext("duration")) for e in frab_events()]
+    else:
+        export = [(e["start"], e["duration"]) for e in c3voc_events()]
+    expected = sorted(export_ends_past_midnight(export))
+    assert len(expected) >= 7  # 31C3: eleven end at 00:00; camp2019: concerts till 01:00
+    written = sorted(
+        (item["start"], item["end"])
+        for item in read_part(folder, "programme")
+        if "end" in item and item["end"] < item["start"]
+    )
+    assert written == expected
+
+
+def test_c3voc_event_types_become_kinds(c3voc_import):
+    _, folder = c3voc_import
+    kind_of = {(i["title"], i["start"]): i["kind"] for i in read_part(folder, "programme")}
+    kinds: dict[str, set[str]] = {}
+    for entry in c3voc_events():
+        key = (" ".join(entry["title"].split()), entry["start"])
+        kinds.setdefault(entry["type"], set()).add(kind_of[key])
+    assert kinds["Lightning Talk"] == kinds["Short Talk"] == kinds["lecture"] == {"talk"}
+    assert kinds["Talk"] == {"talk"}
+    assert kinds["Workshop"] == kinds["workshop"] == {"workshop"}
+    assert kinds["djset"] == kinds["DJ Set"] == kinds["concert"] == {"other"}
+    assert kinds["Entertainment (120)"] == kinds["performance"] == {"other"}
+
+
+@pytest.mark.parametrize("sample", ["frab_import", "c3voc_import"])
+def test_real_speakers_are_each_one_person(sample, request):
+    _, folder = request.getfixturevalue(sample)
+    people = [same_person(speaker["name"]) for speaker in read_part(folder, "speakers")]
+    assert len(people) == len(set(people))
+
+
 # --- small exports written here -------------------------------------------------------------
 
 
-def test_pretalx_persons_with_name_and_biography(tmp_path):
+def test_pretalx_persons_with_name_and_biography_one_person_under_two_ids(tmp_path):
     ada = {"id": 1, "code": "ADA1", "name": "Ada Lovelace", "biography": "Wrote *notes*."}
-    namesake = {"code": "ADA2", "name": "Ada Lovelace", "biography": None}
+    namesake = {"code": "ADA2", "name": "ada  LOVELACE", "biography": "<p>Also</p>"}
     report, folder = import_events(
         tmp_path,
         [
@@ -295,19 +394,17 @@ def test_pretalx_persons_with_name_and_biography(tmp_path):
             event(11, "Notes", "11:00", persons=[ada, namesake]),
         ],
     )
+    # One name but for case and spacing: one person, the first id and spelling kept.
     speakers = read_part(folder, "speakers")
-    assert speakers == [
-        {"id": "ada-lovelace", "name": "Ada Lovelace", "bio": "Wrote *notes*."},
-        {"id": "ada-lovelace-2", "name": "Ada Lovelace"},
-    ]
+    assert speakers == [{"id": "ada-lovelace", "name": "Ada Lovelace", "bio": "Wrote *notes*."}]
     programme = items_by_id(folder)
     assert programme["demo-10"]["speakers"] == ["ada-lovelace"]
-    assert programme["demo-11"]["speakers"] == ["ada-lovelace", "ada-lovelace-2"]
-    assert report.speakers == 2
-    assert (
-        "person ADA2 'Ada Lovelace': id 'ada-lovelace' is another person's; "
-        "written as 'ada-lovelace-2' (merge them if they are one)"
-    ) in report.skipped
+    assert programme["demo-11"]["speakers"] == ["ada-lovelace"]
+    assert report.speakers == 1
+    assert report.skipped == [
+        "speakers 'ada-lovelace' and 'ada-lovelace-2' are one person ('Ada Lovelace', "
+        "'ada LOVELACE'): merged as 'ada-lovelace'"
+    ]
     load_content(folder)
 
 
@@ -332,21 +429,26 @@ def test_end_is_start_plus_duration_and_language_and_track_are_kept(tmp_path):
             event(2, "Long", "10:15", "01:30"),
             event(3, "Late", "23:30", "01:00"),
             event(4, "Nightly", "01:00", "02:00"),
+            event(5, "Too long", "20:00", "13:00", room="Hall"),
         ],
     )
     programme = items_by_id(folder)
     assert (programme["demo-1"]["start"], programme["demo-1"]["end"]) == ("09:30", "10:15")
     assert (programme["demo-1"]["language"], programme["demo-1"]["track"]) == ("da", "Open data")
     assert (programme["demo-2"]["start"], programme["demo-2"]["end"]) == ("10:15", "11:45")
-    # 23:30 + 01:00 would end at 00:30, before its start: no end is written.
-    assert programme["demo-3"]["start"] == "23:30" and "end" not in programme["demo-3"]
-    assert skipped_lines_of(report, 3) == [
-        "event 3 'Late': runs past midnight (23:30 + 01:00); end left out"
-    ]
+    # 23:30 + 01:00 ends at 00:30, past midnight, as booklet reads it.
+    assert (programme["demo-3"]["start"], programme["demo-3"]["end"]) == ("23:30", "00:30")
+    assert skipped_lines_of(report, 3) == []
     # 01:00 is before the day's 09:00 start: the night after, listed last.
     assert (programme["demo-4"]["day"], programme["demo-4"]["end"]) == ("2031-05-13", "03:00")
-    assert list(programme) == ["demo-1", "demo-2", "demo-3", "demo-4"]
-    assert read_part(folder, "conference")["language"] == "en"  # three of the four
+    # 13 hours from 20:00 is more than booklet takes past midnight (half a day).
+    assert "end" not in programme["demo-5"]
+    assert skipped_lines_of(report, 5) == [
+        "event 5 'Too long': lasts 13:00 from 20:00, more than booklet takes for one item; "
+        "end left out"
+    ]
+    assert list(programme) == ["demo-1", "demo-2", "demo-5", "demo-3", "demo-4"]
+    assert read_part(folder, "conference")["language"] == "en"
     load_content(folder)
 
 
@@ -365,6 +467,28 @@ def test_end_is_start_plus_duration_and_language_and_track_are_kept(tmp_path):
         ("Talk (30 min)", "Bracketed", "talk"),
         ("concert", "Keynote Band", "other"),
         ("", "Untyped", "talk"),
+        # FOSDEM (Pentabarf)
+        ("maintrack", "A talk", "talk"),
+        ("devroom", "A talk", "talk"),
+        ("lightningtalk", "A talk", "talk"),
+        ("keynote", "Welcome", "keynote"),
+        ("bof", "Rust BoF", "other"),
+        ("certification", "Exam", "other"),
+        # pretalx submission types, free text in any language
+        ("Vortrag (45 min)", "Ein Vortrag", "talk"),
+        ("Kurzvortrag", "Kurz", "talk"),
+        ("Lightning-Talks", "Five minutes", "talk"),
+        ("Talk + Discussion", "Talk first", "talk"),
+        ("Podiumsdiskussion", "Podium", "panel"),
+        ("Panel Discussion", "Many", "panel"),
+        ("Diskussion", "Reden", "panel"),
+        ("Hands-on Workshop (2h)", "Solder", "workshop"),
+        ("Tutorial", "Learn", "workshop"),
+        ("Kaffeepause", "Kaffee", "break"),
+        ("Lunch break", "Food", "break"),
+        ("Film screening", "Citizenfour", "other"),
+        ("Konzert", "Band", "other"),
+        ("Meetup", "Hello", "other"),
     ],
 )
 def test_kinds(tmp_path, export_type, title, kind):
@@ -379,12 +503,25 @@ def test_abstract_joins_subtitle_abstract_and_description(tmp_path):
             event(1, "Both", subtitle="A *bold* claim", abstract="Short.", description="Long.\r\n"),
             event(2, "Same", "11:00", abstract="Once.", description="Once."),
             event(3, "None", "12:00"),
+            event(
+                4,
+                "HTML",
+                "13:00",
+                subtitle="<b>New</b> ideas",
+                abstract="<p>Short intro.</p>",
+                description="<p>Short intro.</p><p>More &amp; <a href='https://x.org'>more</a>.</p>",
+            ),
+            event(5, "Subtitle again", "14:00", subtitle="Said once", description="Said once."),
         ],
     )
     programme = items_by_id(folder)
     assert programme["demo-1"]["abstract"] == "*A \\*bold\\* claim*\n\nShort.\n\nLong."
     assert programme["demo-2"]["abstract"] == "Once."
     assert "abstract" not in programme["demo-3"]
+    assert programme["demo-4"]["abstract"] == (
+        "***New** ideas*\n\nShort intro.\n\nMore & [more](https://x.org)."
+    )
+    assert programme["demo-5"]["abstract"] == "*Said once*"
 
 
 def test_a_broken_export_imports_the_rest_and_reports_each_event(tmp_path):
@@ -439,6 +576,139 @@ def test_an_event_in_a_day_without_date_takes_its_own_date(tmp_path):
     assert days == {"Evening": "2031-05-13", "Night": "2031-05-13", "Morning": "2031-05-14"}
 
 
+def pentabarf_event(
+    event_id: int,
+    start: str,
+    duration: str,
+    title: str,
+    kind: str,
+    persons: list[tuple[int, str]],
+    abstract: str = "",
+) -> str:
+    """An event as FOSDEM's Pentabarf writes it: HTML abstracts, escaped in the XML."""
+    people = "".join(f'<person id="{pid}">{name}</person>' for pid, name in persons)
+    return (
+        f'<event guid="guid-{event_id}" id="{event_id}">'
+        f"<date>2031-02-01T{start}:00+01:00</date><start>{start}</start>"
+        f"<duration>{duration}</duration><room>K.1.105</room><slug>ev-{event_id}</slug>"
+        f"<title>{title}</title><subtitle/><track>Rust</track><type>{kind}</type>"
+        f"<language/><abstract>{escape(abstract)}</abstract><description/>"
+        f"<persons>{people}</persons><attachments/><links/></event>"
+    )
+
+
+def escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_pentabarf_schedule(path: Path, events: list[str]) -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<schedule>'
+        "<conference><title>FOSDEM 2031</title><acronym>fosdem-2031</acronym>"
+        "<start>2031-02-01</start><end>2031-02-02</end><days>2</days>"
+        "<day_change>09:00:00</day_change><timeslot_duration>00:05:00</timeslot_duration>"
+        "</conference>"
+        '<day date="2031-02-01" index="1" start="2031-02-01T09:00:00+01:00" '
+        'end="2031-02-02T03:00:00+01:00"><room name="K.1.105" slug="k1105">'
+        + "".join(events)
+        + "</room></day></schedule>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_fosdem_pentabarf_xml(tmp_path):
+    """FOSDEM's types, HTML abstracts, one person under two ids (an accent apart), an
+    item that ends at midnight and one in the night after."""
+    events = [
+        pentabarf_event(1, "09:30", "00:25", "Welcome", "keynote", [(10, "Richard Hartmann")]),
+        pentabarf_event(
+            2,
+            "10:00",
+            "00:40",
+            "Rust in the kernel",
+            "maintrack",
+            [(20, "José Valim")],
+            "<p>Why <em>Rust</em>?</p><ul><li>safety</li><li>speed</li></ul>"
+            '<p>See <a href="https://rust-lang.org">the site</a>.</p><script>x()</script>',
+        ),
+        pentabarf_event(
+            3, "11:00", "00:05", "Five minutes", "lightningtalk", [(21, "Jose  Valim")]
+        ),
+        pentabarf_event(4, "12:00", "00:30", "Crates", "devroom", []),
+        pentabarf_event(5, "13:00", "01:00", "Rust BoF", "bof", []),
+        pentabarf_event(6, "23:30", "00:30", "Late", "devroom", []),
+        pentabarf_event(7, "00:15", "01:00", "Night", "devroom", []),
+    ]
+    path = write_pentabarf_schedule(tmp_path / "fosdem.xml", events)
+    report = import_schedule(path, tmp_path / "content")
+    programme = items_by_id(tmp_path / "content")
+    kinds = {item_id: item["kind"] for item_id, item in programme.items()}
+    assert kinds == {
+        "ev-1": "keynote", "ev-2": "talk", "ev-3": "talk", "ev-4": "talk", "ev-5": "other",
+        "ev-6": "talk", "ev-7": "talk",
+    }  # fmt: skip
+    assert programme["ev-2"]["abstract"] == (
+        "Why *Rust*?\n\n- safety\n- speed\n\nSee [the site](https://rust-lang.org)."
+    )
+    assert (programme["ev-6"]["end"], programme["ev-7"]["day"]) == ("00:00", "2031-02-01")
+    assert list(programme)[-2:] == ["ev-6", "ev-7"]  # the night after the evening
+    speakers = read_part(tmp_path / "content", "speakers")
+    assert [s["id"] for s in speakers] == ["richard-hartmann", "jose-valim"]
+    assert programme["ev-3"]["speakers"] == ["jose-valim"]
+    assert any("merged as 'jose-valim'" in line for line in report.skipped)
+    load_content(tmp_path / "content")
+
+
+@pytest.mark.parametrize(("language", "cue"), [("en", "night"), ("da", "nat"), ("de", "nachts")])
+def test_a_night_item_prints_with_its_cue(tmp_path, language, cue):
+    """00:15 belongs to the evening before: its day is the evening's, and its time
+    says night, in the booklet's language, in the programme and over its abstract."""
+    events = [
+        pentabarf_event(1, "22:00", "00:30", "Evening", "devroom", []),
+        pentabarf_event(2, "00:15", "01:00", "Night", "devroom", []),
+    ]
+    path = write_pentabarf_schedule(tmp_path / "fosdem.xml", events)
+    folder = tmp_path / "content"
+    import_schedule(path, folder)
+    conference = folder / "conference.yaml"
+    conference.write_text(conference.read_text().replace("language: en", f"language: {language}"))
+    html = render_html(load_content(folder))
+    assert f"{cue}\u00a000:15–01:15" in html  # the abstract's slot line
+    assert html.count(f'<span class="night-cue">{cue}</span>') == 1  # the programme
+    assert "22:00–22:30<br>" not in html and f"{cue}\u00a022:00" not in html
+
+
+def test_titles_names_and_rooms_lose_control_characters(tmp_path):
+    ada = {"id": 1, "name": "Ada\u2028Lovelace\x07"}
+    _, folder = import_events(
+        tmp_path,
+        [event(1, "Line\u2028separated\x00 title", room="Aula\x1b", persons=[ada])],
+    )
+    item = items_by_id(folder)["demo-1"]
+    assert (item["title"], item["room"]) == ("Line separated title", "Aula")
+    assert read_part(folder, "speakers")[0]["name"] == "Ada Lovelace"
+    load_content(folder)
+
+
+def test_a_family_name_the_export_gives_is_kept(tmp_path):
+    people = [
+        {"id": 1, "name": "Romain Le Disez", "last_name": "Le Disez"},
+        {"id": 2, "name": "Grace Hopper", "surname": "Murray"},  # not in the name: left out
+        {"id": 3, "name": "Kay"},
+    ]
+    _, folder = import_events(tmp_path, [event(1, "Names", persons=people)])
+    speakers = read_part(folder, "speakers")
+    assert speakers[0] == {
+        "id": "romain-le-disez",
+        "name": "Romain Le Disez",
+        "family_name": "Le Disez",
+    }
+    assert "family_name" not in speakers[1] and "family_name" not in speakers[2]
+    loaded = load_content(folder)
+    assert loaded.content.speakers[0].sort_family_name == "Le Disez"
+
+
 # --- files that are not schedules, folders that are not empty -------------------------------
 
 
@@ -480,8 +750,71 @@ def test_a_missing_file_is_a_booklet_error(tmp_path):
 
 def test_an_export_with_no_usable_event_is_refused(tmp_path):
     path = write_json_schedule(tmp_path / "schedule.json", [event(1, "")])
-    with pytest.raises(BookletError, match="no event could be imported\n  event 1: no title"):
+    with pytest.raises(
+        BookletError,
+        match="no event could be imported: 1 event\\(s\\) found, none usable\n  event 1: no title",
+    ):
         import_schedule(path, tmp_path / "content")
+
+
+@pytest.mark.parametrize(
+    ("filename", "text", "said"),
+    [
+        (
+            "other.json",
+            '{"conference": {"title": "No schedule key"}, "version": 1}',
+            "the file is JSON with top-level keys ['conference', 'version']; the top level "
+            "has no 'schedule'; expected: a pretalx or c3voc schedule.json holds "
+            "schedule.conference.days[].rooms",
+        ),
+        (
+            "widget.json",
+            '{"talks": [], "rooms": [], "speakers": []}',
+            "(pretalx's API or widget data, not its schedule export)",
+        ),
+        (
+            "nodays.json",
+            '{"schedule": {"conference": {"title": "X", "days": {}}}}',
+            "schedule.conference.days is an empty object, not a list of days",
+        ),
+        (
+            "emptyrooms.json",
+            '{"schedule": {"conference": {"days": [{"date": "2031-05-13", "rooms": {"A": []}}]}}}',
+            "schedule.conference.days is a list of 1 day(s) with 1 room(s) and no events",
+        ),
+        ("list.json", "[1, 2, 3]", "the file is JSON: a list of 3"),
+        (
+            "page.xml",
+            "<html><head/><body><p/><p/></body></html>",
+            "the file is XML: <html> holding <head>, <body>; expected: a frab or Pentabarf "
+            "schedule.xml holds <schedule> with <day date=…>",
+        ),
+        (
+            "empty.xml",
+            "<schedule><conference/><day date='2031-05-13'><room name='A'/></day></schedule>",
+            "<schedule> holding <conference>, <day>; 1 <day>, 1 <room>, no <event> in them",
+        ),
+    ],
+)
+def test_an_export_without_events_says_what_the_file_holds(tmp_path, filename, text, said):
+    path = tmp_path / filename
+    path.write_text(text)
+    with pytest.raises(BookletError) as caught:
+        import_schedule(path, tmp_path / "content")
+    message = str(caught.value)
+    assert message.startswith(f"{path}: no event could be imported: ")
+    assert said in message
+    assert not (tmp_path / "content").exists()
+
+
+def test_the_command_exits_1_and_says_what_the_file_holds(tmp_path):
+    path = tmp_path / "talks.json"
+    path.write_text('{"talks": [], "rooms": []}')
+    result = CliRunner().invoke(app, ["import", str(path), "-o", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    output = result.stdout + result.stderr
+    assert "talks.json: no event could be imported: the file is JSON with top-level keys" in output
+    assert "Traceback" not in output
 
 
 def test_refuses_to_overwrite_existing_content(tmp_path):

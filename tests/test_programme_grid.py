@@ -1,5 +1,6 @@
-"""A conference with days, rooms and parallel talks: a grid per day, split over facing
-pages when the rooms do not fit side by side, and abstracts in the order of the day."""
+"""A conference with days, rooms and parallel talks: a grid per day (programme.py; the
+layout's own tests are in test_programme_layout.py), every talk in it with the page of
+its abstract, and abstracts in the order of the day."""
 
 from __future__ import annotations
 
@@ -36,16 +37,21 @@ def day_pages(reader, heading: str) -> list[int]:
     ]
 
 
-def test_each_day_is_a_grid_split_over_a_spread(two_days):
+DAYS = {"2031-05-13": "Tirsdag den 13. maj 2031", "2031-05-14": "Onsdag den 14. maj 2031"}
+
+
+def test_each_day_shows_its_four_rooms_side_by_side_on_pages_of_its_own(two_days):
+    """Four rooms fit on an A5 page (programme.py: six do): no spread is needed, and no
+    page holds two days."""
     _, reader, _ = two_days
-    for day in ["Tirsdag den 13. maj 2031", "Onsdag den 14. maj 2031"]:
-        first = day_pages(reader, f"{day} 1/2")
-        second = day_pages(reader, f"{day} 2/2")
-        assert len(first) == 1 and len(second) == 1, (day, first, second)
-        assert first[0] % 2 == 0 and second[0] == first[0] + 1, "the two halves face each other"
-        left, right = page_text(reader.pages[first[0] - 1]), page_text(reader.pages[second[0] - 1])
-        assert ROOMS[0] in left and ROOMS[1] in left
-        assert ROOMS[2] in right and ROOMS[3] in right
+    start, end = section_page(reader, "Program"), section_page(reader, "Oplæg")
+    for day in DAYS.values():
+        pages = [n for n in range(start, end) if day in page_text(reader.pages[n - 1])]
+        assert pages, day
+        for number in pages:
+            text = page_text(reader.pages[number - 1])
+            assert all(room in text for room in ROOMS), (day, number)
+            assert all(other not in text for other in DAYS.values() if other != day)
 
 
 def test_every_talk_is_in_the_grid_with_the_page_of_its_abstract(two_days):
@@ -72,14 +78,14 @@ def test_abstracts_follow_day_time_and_room(two_days):
     assert talks == [item["title"] for item in sorted(programme, key=order)]
 
 
-def test_tracks_have_a_legend(two_days):
+def test_every_page_of_the_grid_has_the_legend_of_its_days_tracks(two_days):
     _, reader, programme = two_days
-    before_abstracts = [
-        page_text(reader.pages[n - 1]) for n in range(1, section_page(reader, "Oplæg"))
-    ]
-    legend = [text for text in before_abstracts if text.strip()][-1]  # skip a blank verso
-    for track in {item["track"] for item in programme}:
-        assert track in legend
+    start, end = section_page(reader, "Program"), section_page(reader, "Oplæg")
+    for number in range(start, end):
+        text = page_text(reader.pages[number - 1])
+        (day,) = [day for day, heading in DAYS.items() if heading in text]
+        for track in {item["track"] for item in programme if str(item["day"]) == day}:
+            assert track in text, (number, track)
 
 
 def test_no_text_is_printed_over_other_text(two_days):

@@ -1,0 +1,315 @@
+"""The programme's layout (programme.py), on its own and in the PDF: per day, pages of
+time x room where a box's height is its length; up to 12 rooms on facing pages that
+share their hours; beyond that, per room behind an overview."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from helpers import (
+    overlapping_lines,
+    page_references,
+    section_page,
+    text_runs,
+    write_content,
+)
+
+import booklet
+from booklet.html import Talk
+from booklet.model import ProgrammeItem, Speaker
+from booklet.programme import (
+    LINE,
+    ROOMS_PER_PAGE,
+    TRACK_COLOURS,
+    programme_layout,
+    track_marks,
+)
+
+DAY = datetime.date(2031, 5, 13)
+TRACKS = ["Security", "Science", "Art", "Music", "Talk"]
+WORDS = ["open", "data", "kernels", "lasers", "the", "radio", "hacking", "of", "democracy"]
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def congress_day(rooms: int, day: datetime.date, seed: int, german: bool = True) -> list[dict]:
+    """A day like a real congress's: rooms with 30 to 120-minute talks from 10:00 to
+    past midnight, gaps between them, a run of 5-minute lightning talks in the second
+    room, and now and then a talk in German."""
+    chance = random.Random(seed)
+    items = []
+    for room in range(rooms):
+        time = 10 * 60 + chance.choice([0, 15, 30, 60])
+        while time < 24 * 60 + 30:
+            if room == 1 and 14 * 60 <= time < 15 * 60:
+                for _ in range(9):
+                    items.append((room, time, 5, "lightning"))
+                    time += 5
+            length = chance.choice([30, 45, 45, 60, 60, 90, 120])
+            items.append((room, time, length, "talk"))
+            time += length + chance.choice([0, 15, 15, 30, 60])
+    programme = []
+    for number, (room, start, length, what) in enumerate(items):
+        count = chance.randint(1 if what == "lightning" else 2, 8)
+        words = " ".join(chance.choice(WORDS) for _ in range(count))
+        programme.append({
+            "id": f"d{day.day}-{number}",
+            "title": f"{what.title()} {number}: {words}",
+            "speakers": [f"s{chance.randrange(20)}"],
+            "day": day.isoformat(),
+            "start": clock(start),
+            "end": clock(start + length),
+            "room": f"Room {room + 1}",
+            "track": TRACKS[(room + number) % len(TRACKS)],
+            **({"language": "de"} if german and number % 7 == 3 else {}),
+        })  # fmt: skip
+    return programme
+
+
+def talks_of(programme: list[dict]) -> list[Talk]:
+    speakers = {f"s{n}": Speaker(id=f"s{n}", name=f"Speaker {n}") for n in range(20)}
+    talks = []
+    for entry in programme:
+        fields = {key: value for key, value in entry.items() if key != "id"}
+        item = ProgrammeItem(**fields)
+        talks.append(Talk(item, f"talk-{entry['id']}", [speakers[s] for s in item.speakers]))
+    return talks
+
+
+def by_day(talks: list[Talk]) -> list[tuple[datetime.date | None, list[Talk]]]:
+    days: dict = {}
+    for talk in talks:
+        days.setdefault(talk.item.day, []).append(talk)
+    return list(days.items())
+
+
+# --- the layout on its own --------------------------------------------------------
+
+
+@pytest.mark.parametrize("paper, rooms", [("A5", 4), ("A5", 12), ("A4", 9), ("A4", 17)])
+def test_every_item_is_drawn_once_in_its_rooms_column_within_its_page(paper, rooms):
+    talks = talks_of(congress_day(rooms, DAY, seed=rooms))
+    names = [f"Room {n + 1}" for n in range(rooms)]
+    layout = programme_layout(by_day(talks), names, paper)
+    (day,) = layout.days
+    drawn: list[str] = []
+    for page in day.pages:
+        for box in page.boxes:
+            assert box.top >= 0 and box.top + box.height <= page.time_height + 0.01
+            column = page.rooms.index(box.room)
+            assert column * page.column_width <= box.left + 0.01
+            assert box.left + box.width <= (column + 1) * page.column_width + 0.01
+            if box.as_lines:  # a line per item, the ones that start in this window
+                drawn += [talk.anchor for talk in box.shown]
+                assert box.height >= LINE * len(box.shown) - 0.01, "no item of a run is lost"
+            elif not box.continued_from_before:
+                drawn.append(box.talk.anchor)
+    assert sorted(drawn) == sorted(talk.anchor for talk in talks)
+
+
+def test_items_without_an_end_or_a_start_are_drawn_too():
+    """A session's name without an end heads the run that starts with it; an item
+    without a start stands at the day's start; nothing divides by a zero length."""
+    programme = congress_day(3, DAY, seed=2)
+    programme.append({"id": "head", "title": "Lightning talks", "day": DAY.isoformat(),
+                      "start": "14:00", "room": "Room 2"})  # fmt: skip
+    programme.append({"id": "untimed", "title": "Hackspace open", "day": DAY.isoformat()})
+    programme.append({"id": "late", "title": "Last", "day": DAY.isoformat(), "start": "23:59",
+                      "room": "Room 3"})  # fmt: skip
+    talks = talks_of(programme)
+    layout = programme_layout(by_day(talks), ["Room 1", "Room 2", "Room 3"], "A5")
+    drawn = []
+    for page in layout.days[0].pages:
+        for box in page.boxes:
+            if box.as_lines:
+                drawn += [talk.anchor for talk in box.shown]
+                if "talk-head" in [talk.anchor for talk in box.shown]:
+                    assert box.talks[0].anchor == "talk-head", "the name heads its run"
+            elif not box.continued_from_before:
+                drawn.append(box.talk.anchor)
+    assert sorted(drawn) == sorted(talk.anchor for talk in talks)
+
+
+def test_a_spread_has_rooms_1_to_6_left_and_the_rest_right_on_the_same_hours():
+    talks = talks_of(congress_day(12, DAY, seed=3))
+    layout = programme_layout(by_day(talks), [f"Room {n + 1}" for n in range(12)], "A5")
+    pages = layout.days[0].pages
+    assert layout.opens_with_overview
+    assert [page.side for page in pages] == ["left", "right"] * (len(pages) // 2)
+    for left, right in zip(pages[::2], pages[1::2], strict=True):
+        assert left.rooms == [f"Room {n}" for n in range(1, 7)]
+        assert right.rooms == [f"Room {n}" for n in range(7, 13)]
+        assert left.window == right.window
+        assert [(m.label, m.top) for m in left.marks] == [(m.label, m.top) for m in right.marks]
+
+
+def test_short_items_back_to_back_in_a_room_are_one_box():
+    talks = talks_of(congress_day(3, DAY, seed=1))
+    layout = programme_layout(by_day(talks), ["Room 1", "Room 2", "Room 3"], "A5")
+    runs = [box for page in layout.days[0].pages for box in page.boxes if box.is_run]
+    assert len(runs) == 1
+    assert [t.item.start for t in runs[0].talks] == [clock(14 * 60 + 5 * n) for n in range(9)]
+
+
+def test_no_page_of_a_day_is_near_empty():
+    for rooms, seed in [(4, 1), (7, 2), (12, 3)]:
+        talks = talks_of(congress_day(rooms, DAY, seed=seed))
+        names = [f"Room {n + 1}" for n in range(rooms)]
+        pages = programme_layout(by_day(talks), names, "A5").days[0].pages
+        tallest = max(page.time_height for page in pages)
+        for page in pages:
+            assert page.time_height >= 0.4 * tallest, (rooms, page.window)
+
+
+def test_spreads_start_on_a_left_page_after_days_of_single_pages():
+    """After the overview (a right page), pages alternate left, right: a day of one page
+    per window before a spread day takes one page more when its count is odd."""
+    names = [f"Room {n + 1}" for n in range(10)]
+    for seed in range(4):
+        talks = talks_of(congress_day(3, DAY, seed) + congress_day(10, DAY.replace(day=14), seed))
+        layout = programme_layout(by_day(talks), names, "A5")
+        position = 1
+        for day in layout.days:
+            for page in day.pages:
+                if page.side == "left":
+                    assert position % 2 == 1, seed
+                position += 1
+
+
+def test_the_programme_ends_where_the_next_part_needs_no_blank_page():
+    """The overview and the grids are an even count of pages (the abstracts open on a
+    right page) when a day of single pages after the spreads can take one more."""
+    names = [f"Room {n + 1}" for n in range(10)]
+    for seed in range(4):
+        talks = talks_of(congress_day(10, DAY, seed) + congress_day(3, DAY.replace(day=14), seed))
+        layout = programme_layout(by_day(talks), names, "A5")
+        assert (1 + sum(len(day.pages) for day in layout.days)) % 2 == 0, seed
+
+
+def test_more_rooms_than_a_spread_holds_are_printed_per_room():
+    rooms = 2 * ROOMS_PER_PAGE["A5"] + 21  # 33, as at FOSDEM
+    talks = talks_of(congress_day(rooms, DAY, seed=5))
+    names = [f"Room {n + 1}" for n in range(rooms)]
+    layout = programme_layout(by_day(talks), names, "A5")
+    (day,) = layout.days
+    assert day.pages == [] and layout.opens_with_overview
+    assert [room.room for room in day.listing.rooms] == names
+    listed = [talk.anchor for room in day.listing.rooms for talk in room.talks]
+    assert sorted(listed) == sorted(talk.anchor for talk in talks)
+
+
+def test_sixteen_tracks_have_sixteen_colours_and_every_track_its_own_mark():
+    assert len(set(TRACK_COLOURS)) == 16
+    tracks = [f"Track {chr(65 + n % 26)}{n}" for n in range(40)]
+    marks = track_marks(tracks)
+    assert len(set(marks.values())) == 40
+    assert track_marks(["CCC", "Security", "Science"]) == {"CCC": "C", "Security": "S",
+                                                            "Science": "I"}  # fmt: skip
+
+
+# --- in the PDF -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def congress(tmp_path_factory):
+    """Two days: ten rooms (a spread) with a lightning run and talks in German, then
+    three rooms (single pages)."""
+    programme = congress_day(10, DAY, seed=7) + congress_day(3, DAY.replace(day=14), seed=8)
+    conference = {"title": "Congress", "organiser": "Org", "language": "en",
+                  "date": "2031-05-13", "end_date": "2031-05-14"}  # fmt: skip
+    speakers = [{"id": f"s{n}", "name": f"Speaker {n}"} for n in range(20)]
+    folder = tmp_path_factory.mktemp("congress") / "content"
+    write_content(folder, conference, speakers, programme)
+    result = booklet.build(folder, tmp_path_factory.mktemp("congress-out"))
+    return result, pypdf.PdfReader(result.pdf_path), programme
+
+
+def programme_pages(reader) -> range:
+    """0-based indexes of the programme's pages."""
+    return range(section_page(reader, "Programme") - 1, section_page(reader, "Talks") - 1)
+
+
+TIME = re.compile(r"^\d\d:\d\d$")
+
+
+def hour_labels(page, outer_left: bool) -> list[tuple[str, int]]:
+    """The hours printed on the outer edge of a page: (label, height on the page)."""
+    width, column = float(page.mediabox.width), 18 / 25.4 * 72  # margin + time column
+    runs = [run for run in text_runs(page) if TIME.match(run.text)]
+    edge = [r for r in runs if (r.x < column if outer_left else r.x > width - column)]
+    return sorted((run.text, round(run.y)) for run in edge)
+
+
+def test_each_spread_holds_the_same_hours_across_all_its_rooms(congress):
+    _, reader, _ = congress
+    spreads = 0
+    for index in programme_pages(reader):
+        text = reader.pages[index].extract_text()
+        if "Room 5" in text and "Room 6" not in text:  # rooms 1-5 of 10: a spread's left
+            assert (index + 1) % 2 == 0, "a spread's left page is an even page"
+            right = reader.pages[index + 1]
+            assert "Room 6" in right.extract_text() and "Room 10" in right.extract_text()
+            left_hours = hour_labels(reader.pages[index], outer_left=True)
+            assert left_hours and left_hours == hour_labels(right, outer_left=False)
+            spreads += 1
+    assert spreads >= 2
+
+
+def test_every_item_links_once_to_its_abstract_with_the_right_page(congress):
+    _, reader, programme = congress
+    references = [r for index in programme_pages(reader) for r in page_references(reader, index)]
+    destinations = [r.destination for r in references]
+    assert sorted(destinations) == sorted(f"/talk-{item['id']}" for item in programme) or (
+        sorted(destinations) == sorted(f"talk-{item['id']}" for item in programme)
+    )
+    for reference in references:
+        assert reference.printed == reference.target_page_number, reference
+
+
+def test_no_programme_page_is_blank_or_near_empty(congress):
+    _, reader, programme = congress
+    titles = {item["title"].split(":")[0] for item in programme}
+    for index in programme_pages(reader):
+        text = reader.pages[index].extract_text()
+        found = [title for title in titles if title + ":" in text or title + " " in text]
+        assert len(found) >= 2 or index == programme_pages(reader)[0], index + 1
+
+
+def test_legend_on_every_page_and_language_marked(congress):
+    _, reader, _ = congress
+    for index in programme_pages(reader)[1:]:  # the first is the overview, with all tracks
+        text = reader.pages[index].extract_text()
+        assert sum(track in text for track in TRACKS) >= 2, index + 1
+    text = " ".join(reader.pages[i].extract_text() for i in programme_pages(reader))
+    assert " DE " in text or "DE" in text.split()
+
+
+def test_no_text_over_text_in_the_programme(congress):
+    result, reader, _ = congress
+    pages = {index + 1 for index in programme_pages(reader)}
+    assert [line for line in overlapping_lines(result.pdf_path) if line[0] in pages] == []
+
+
+def test_a_day_of_33_rooms_is_an_overview_and_a_list_per_room(tmp_path: Path):
+    rooms = 33
+    programme = [dict(item, kind="break") for item in congress_day(rooms, DAY, 9, False)][::4]
+    conference = {"title": "Big", "organiser": "Org", "language": "en",
+                  "rooms": [f"Room {n + 1}" for n in range(rooms)]}  # fmt: skip
+    folder = write_content(tmp_path / "content", conference, [{"id": "s0", "name": "S"}]
+                           + [{"id": f"s{n}", "name": f"Speaker {n}"} for n in range(1, 20)],
+                           programme)  # fmt: skip
+    result = booklet.build(folder, tmp_path / "out")
+    reader = pypdf.PdfReader(result.pdf_path)
+    start = section_page(reader, "Programme") - 1
+    text = " ".join(page.extract_text() for page in reader.pages[start:])
+    for item in programme:
+        assert text.count(item["title"].split(":")[0] + ":") == 1, item["title"]
+    overview = reader.pages[start].extract_text()
+    assert "Room 1" in overview and "Room 33" in overview
