@@ -22,6 +22,7 @@ import datetime
 import re
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from functools import cache
@@ -30,7 +31,6 @@ from types import BuiltinMethodType, MethodType
 
 from jinja2 import (
     BaseLoader,
-    TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
     Undefined,
@@ -38,7 +38,6 @@ from jinja2 import (
 )
 from jinja2.runtime import BlockReference, LoopContext, Macro, Namespace, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from jinja2.utils import Cycler, Joiner
 from jinja2.visitor import NodeTransformer
 
 from .errors import BookletError, display_path
@@ -53,13 +52,15 @@ MAX_LENGTH = 5_000_000
 # What all of a render's operations together may make, and how long it may take.
 MAX_MADE = 200_000_000
 MAX_SECONDS = 60.0
+# The whole output of one render: the HTML of a 1,000-talk booklet is 2.5 million.
+MAX_OUTPUT = 50_000_000
 MAX_TEMPLATE_BYTES = 1_000_000
 MAX_RANGE = 100_000
 
 # Values a template may hold and look into. Markup is a str; bool an int.
 PLAIN_TYPES = (str, int, float, type(None), datetime.date, list, tuple, dict)
 # Jinja's own objects that a template sees: the loop, macros, `self`, namespace().
-JINJA_TYPES = (LoopContext, Macro, Namespace, TemplateReference, BlockReference, Cycler, Joiner)
+JINJA_TYPES = (LoopContext, Macro, Namespace, TemplateReference, BlockReference)
 
 
 class TemplateProblem(BookletError):
@@ -77,17 +78,26 @@ class Budget:
     def __init__(self) -> None:
         self.steps = 0
         self.made = 0
+        self.printed = 0
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def step(self, count: int = 1) -> None:
-        self.steps += count
+        before, self.steps = self.steps, self.steps + count
         if self.steps > MAX_STEPS:
             raise TemplateBudgetExceeded(
                 f"the template does too much work (more than {MAX_STEPS:,} steps: loops, "
                 "calls, includes); a booklet's templates need far fewer"
             )
-        if self.steps % 1024 == 0 and time.monotonic() > self.deadline:
+        if self.steps // 1024 != before // 1024 and time.monotonic() > self.deadline:
             raise TemplateBudgetExceeded(f"the template ran longer than {MAX_SECONDS:.0f} s")
+
+    def print(self, length: int) -> None:
+        self.printed += length
+        if self.printed > MAX_OUTPUT:
+            raise TemplateBudgetExceeded(
+                f"the template prints more than {MAX_OUTPUT:,} characters; a booklet's HTML "
+                "is a few million"
+            )
 
     def make(self, length: int) -> None:
         """Before (or right after) a value of `length` characters or items is made."""
@@ -108,11 +118,8 @@ _budget: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("budget"
 
 
 def _charge() -> Budget:
-    budget = _budget.get()
-    if budget is None:  # rendering outside render(): give it a budget of its own
-        budget = Budget()
-        _budget.set(budget)
-    return budget
+    # Outside budgeted() (a template compiled ahead of rendering): a budget of its own.
+    return _budget.get() or Budget()
 
 
 def _size(value: object) -> int:
@@ -127,7 +134,12 @@ def _check_made(value: object) -> object:
 
 # --- foreseeing the size of what an operation makes ------------------------------------
 
-_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)(?:\.(\*|\d+))?|\{[^{}]*?[:!][^{}]*?(\d+)")
+_FORMAT_WIDTH = re.compile(
+    r"%(?:\([^()]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?|\{[^{}]*?[:!][^{}]*?(\d+)"
+)
+_NESTED_FORMAT = re.compile(r"\{[^{}]*\{")  # '{0:{1}}': a width from an argument
+# Methods and filters whose result can be their text times a parameter.
+_EXPANDING = {"expandtabs", "translate", "indent", "do_indent", "center", "do_center"}
 _FORMATTING = {"format", "format_map", "do_format", "__mod__"}
 
 
@@ -146,10 +158,22 @@ def _foresee(name: str, subject: object, parameters: tuple) -> None:
             f"(at most {MAX_LENGTH:,})"
         )
     if name in _FORMATTING and isinstance(subject, str):
-        for match in _FORMAT_WIDTH.finditer(subject):
-            widths = [group for group in match.groups() if group]
-            if "*" in widths or any(int(width) > MAX_LENGTH for width in widths):
-                raise TemplateBudgetExceeded("a format width past the limit")
+        widths = [w for match in _FORMAT_WIDTH.finditer(subject) for w in match.groups() if w]
+        if "*" in widths or _NESTED_FORMAT.search(subject):
+            raise TemplateBudgetExceeded("a format width taken from an argument")
+        budget.make(len(subject) + sum(int(width) for width in widths))
+    if name in _EXPANDING and isinstance(subject, str):
+        # At most the text times the largest width or replacement it is given.
+        tables = [p for p in parameters if isinstance(p, dict)]
+        lengths = [_size(value) for table in tables for value in table.values()]
+        budget.make(
+            len(subject)
+            * max([1, *numbers, *(len(p) for p in parameters if isinstance(p, str)), *lengths])
+        )
+    adds_sequences = any(isinstance(p, (str, list, tuple)) for p in parameters)
+    if name in ("do_sum", "sync_do_sum") and adds_sequences:
+        # Adding lists one to the next copies each sum again: quadratic in the items.
+        raise TemplateBudgetExceeded("sum() of lists or texts; join or a loop does it")
     strings = [p for p in parameters if isinstance(p, str)]
     if name in ("replace", "do_replace") and isinstance(subject, str) and len(strings) >= 2:
         old, new = strings[0], strings[1]
@@ -157,14 +181,18 @@ def _foresee(name: str, subject: object, parameters: tuple) -> None:
         budget.make(len(subject) + count * max(len(new) - len(old), 0))
     elif name == "join" and isinstance(subject, str) and parameters:
         budget.make(_joined_length(subject, parameters[0]))
-    elif name == "do_join" and isinstance(subject, (list, tuple)):
+    elif name == "do_join" and isinstance(subject, (str, list, tuple, dict)):
         budget.make(_joined_length(strings[0] if strings else "", subject))
 
 
 def _joined_length(separator: str, parts: object) -> int:
-    if not isinstance(parts, (list, tuple)):
+    if not isinstance(parts, (str, list, tuple, dict)):
         return 0
     return len(separator) * len(parts) + sum(_size(part) for part in parts)
+
+
+def _bits(*numbers: int) -> int:
+    return sum(abs(number).bit_length() for number in numbers)
 
 
 # --- the environment --------------------------------------------------------------------
@@ -179,6 +207,16 @@ class _Bounded(NodeTransformer):
         node.iter = _filter_node(node.iter, "_booklet_counted")
         return node
 
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:
+        self.generic_visit(node)
+        node.nodes = [
+            child
+            if isinstance(child, nodes.TemplateData)
+            else _filter_node(child, "_booklet_printed")
+            for child in node.nodes
+        ]
+        return node
+
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
         return _filter_node(node, "_booklet_measured")
@@ -188,6 +226,13 @@ def _filter_node(node: nodes.Expr, name: str) -> nodes.Filter:
     wrapped = nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
     wrapped.set_environment(node.environment)
     return wrapped
+
+
+def _printed(value: object) -> object:
+    """Counts what `{{ }}` prints, so that a long text printed in a loop stops at its line."""
+    if isinstance(value, str):
+        _charge().print(len(value))
+    return value
 
 
 def _counted(iterable: Iterable) -> Iterator:
@@ -225,6 +270,11 @@ def _range(*args: int) -> range:
     return numbers
 
 
+# The sandbox's own str.format wrappers (Jinja makes one per lookup) -> their format
+# string: known by identity, so no template value can pass for one.
+_FORMATTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 @cache
 def _own_names(kind: type) -> frozenset[str]:
     """The fields, properties and methods a view class itself defines (not those of
@@ -251,6 +301,7 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         self.filters = {name: _bounded_filter(f) for name, f in self.filters.items()}
         self.filters["_booklet_counted"] = _counted
         self.filters["_booklet_measured"] = _check_made
+        self.filters["_booklet_printed"] = _printed
 
     def extend_filters(self, **filters: Callable) -> None:
         self.filters.update({name: _bounded_filter(f) for name, f in filters.items()})
@@ -261,7 +312,7 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         return isinstance(value, PLAIN_TYPES + JINJA_TYPES + self.exposed)
 
     def _is_allowed_value(self, value: object) -> bool:
-        if self._is_exposed_object(value) or getattr(value, "booklet_safe", False):
+        if self._is_exposed_object(value) or value in _FORMATTERS:
             return True
         if isinstance(value, (MethodType, BuiltinMethodType)):
             owner = getattr(value, "__self__", None)
@@ -286,7 +337,7 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
             return False
         if isinstance(obj, (Macro, BlockReference, LoopContext)):
             return True  # the template's own macros, blocks and recursive loops
-        if obj in (_range, dict, Namespace) or getattr(obj, "booklet_safe", False):
+        if obj in (_range, dict, Namespace) or obj in _FORMATTERS:
             return True
         return isinstance(obj, (MethodType, BuiltinMethodType)) and self._is_allowed_value(obj)
 
@@ -308,19 +359,22 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
     def wrap_str_format(self, value):
         wrapper = super().wrap_str_format(value)
         if wrapper is not None:
-            wrapper.booklet_safe = True  # is_safe_callable: the sandbox's own formatter
-            wrapper.booklet_subject = value.__self__  # call(): the format string to check
+            _FORMATTERS[wrapper] = value.__self__  # the format string, for call() to check
         return wrapper
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
         name = getattr(__obj, "__name__", "")
-        subject = getattr(__obj, "__self__", getattr(__obj, "booklet_subject", None))
+        subject = getattr(__obj, "__self__", None)
+        if subject is None and __obj in _FORMATTERS:
+            subject = _FORMATTERS[__obj]
         _foresee(name, subject, (*args, *kwargs.values()))
         return _check_made(super().call(__context, __obj, *args, **kwargs))
 
     def call_binop(self, context, operator: str, left, right):
         budget = _charge()
         if operator == "*":
+            if isinstance(left, int) and isinstance(right, int) and _bits(left, right) > 100_000:
+                raise TemplateBudgetExceeded("a product too large to make")
             for sequence, times in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
                     budget.make(len(sequence) * max(times, 0))
@@ -354,7 +408,7 @@ class ProjectTemplates(BaseLoader):
         # The folder itself may not be a link out of the project (templates -> /etc);
         # what it is now is what it stays for this loader (watch keeps one).
         self.real_folder = self.folder.resolve()
-        if self.real_folder != self.folder.parent.resolve() / self.folder.name:
+        if not self.real_folder.is_relative_to(self.folder.parent.resolve()):
             raise TemplateProblem(
                 f"{display_path(self.folder)}: the templates folder links outside the "
                 "project; not read"
@@ -401,12 +455,26 @@ def render(template_name: str, environment, shown_files: Callable[[str], bool], 
     template file and line where it happened."""
     try:
         with budgeted():
-            return environment.get_template(template_name).render(**context)
+            return bounded_output(environment.get_template(template_name), context)
     except TemplateProblem:
         raise
-    except (TemplateError, BookletError, RecursionError, MemoryError, ArithmeticError,
-            TypeError, ValueError, LookupError, AttributeError) as error:  # fmt: skip
+    except Exception as error:  # whatever an untrusted template does wrong is its own
         raise TemplateProblem(_located(error, shown_files)) from None
+
+
+def bounded_output(template, context: dict) -> str:
+    """The template's output, refused once it passes MAX_OUTPUT (a long text printed in
+    a loop); the template's own frames stay in the traceback, for its line."""
+    chunks, length = [], 0
+    for chunk in template.generate(**context):
+        length += len(chunk)
+        if length > MAX_OUTPUT:
+            raise TemplateBudgetExceeded(
+                f"the template prints more than {MAX_OUTPUT:,} characters; a booklet's HTML "
+                "is a few million"
+            )
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 def _located(error: BaseException, is_template_file: Callable[[str], bool]) -> str:
@@ -419,7 +487,10 @@ def _located(error: BaseException, is_template_file: Callable[[str], bool]) -> s
         if is_template_file(frame.filename):
             where = f"{display_path(Path(frame.filename))}:{frame.lineno}: "
     if isinstance(error, RecursionError):
-        what = "a template includes or calls itself without end"
+        what = (
+            "too deep: a template including or calling itself without end, "
+            "or a value nested too deep"
+        )
     elif isinstance(error, TemplateNotFound):
         what = f"no template named {error.name}"
     elif isinstance(error, BookletError):

@@ -138,6 +138,20 @@ BOMBS = {
     "an include in a long loop": "{% for i in range(100000) %}{% for j in range(100) %}"
     "{% include 'macros.html.j2' %}{% endfor %}{% endfor %}",
     "a recursive loop": "{% for x in [[1]] recursive %}{{ loop([x]) }}{% endfor %}",
+    "printing a long text in a loop": "{% set s = 'a' * 4000000 %}{% for i in range(20) %}"
+    "{{ s }}{% endfor %}",
+    "a product that squares itself": "{% set ns = namespace(x=3) %}{% for i in range(40) %}"
+    "{% set ns.x = ns.x * ns.x %}{% endfor %}",
+    "a separator joined into a text": "{{ ('a' * 4000000).join('b' * 300) }}",
+    "the join filter on a text": "{{ ('b' * 300) | join('a' * 4000000) }}",
+    "translate that multiplies": "{{ ('a' * 300).translate({97: 'x' * 4000000}) }}",
+    "expandtabs": "{{ ('\\t' * 300).expandtabs(4000000) }}",
+    "many percent widths": "{{ ('%4000000s' * 300) % ((1,) * 300) }}",
+    "indent of many lines": "{{ ('\\n' * 300) | indent(4000000, blank=True) }}",
+    "a nested format width": "{{ '{0:{1}}'.format('a', '999999999') }}",
+    "a named percent width": "{{ '%(a)999999999s' % {'a': 1} }}",
+    "a percent precision": "{{ '%.999999999d' % 1 }}",
+    "sum of lists": "{% set l = [[0] * 200] * 10000 %}{{ (l | sum(start=[]))[0] }}",
     "sorting a long list again and again": "{% set big = range(100000) | list %}"
     "{% for i in range(100000) %}{{ (big | sort)[0] }}{% endfor %}",
 }
@@ -148,7 +162,11 @@ def test_work_without_end_stops_at_its_line(project, bomb):
     _cover(project, bomb)
     started = time.monotonic()
     message = _refused(project)
-    assert re.search(r"too much work|value of|number (as|too) large|format width|itself", message)
+    assert re.search(
+        r"too much work|value of|number (as|too) large|format width|itself|prints more|"
+        r"product too large|sum\(\)|makes more",
+        message,
+    )
     # Not a timed assertion of speed: a guard that the budget, not the machine, ended it.
     assert time.monotonic() - started < 60
 
@@ -299,3 +317,19 @@ def test_a_styles_folder_that_links_out_of_the_project_is_refused(project, tmp_p
     (project / "styles").symlink_to("/")
     with pytest.raises(booklet.BookletError, match="styles: the folder links outside"):
         booklet.check(project / "content")
+
+
+def test_a_templates_folder_linked_inside_the_project_is_used(project):
+    (project / "tpl").mkdir()
+    (project / "tpl" / "cover.html.j2").write_text('<section id="cover">LINKED COVER</section>')
+    shutil.rmtree(project / "templates")
+    (project / "templates").symlink_to(project / "tpl")
+    assert "LINKED COVER" in _html(project)
+
+
+def test_a_template_that_runs_past_the_time_limit_stops_at_its_line(project, monkeypatch):
+    from booklet import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.0)
+    _cover(project, "{% for i in range(5000) %}{{ i }}{% endfor %}")
+    assert "ran longer than" in _refused(project)
