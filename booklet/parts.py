@@ -45,12 +45,14 @@ from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
 from .load import LoadedContent
 from .pdf import (
     DEFAULT_MAX_PAGES,
+    LOADABLE_SUFFIXES,
     MAX_FETCH_BYTES,
     LocalOnlyFetcher,
     RenderedBooklet,
     StopRendering,
     anchors_by_page,
     font_timestamps_fixed,
+    html_css_problems,
     load_stylesheets,
     pages_watched,
     rendering_stopped,
@@ -435,8 +437,8 @@ def _theme_key(allowed_folders: list[Path]) -> str:
     folders = sorted({Path(folder).resolve() for folder in allowed_folders})
     for folder in folders:
         for file in sorted(folder.rglob("*")):
-            if not file.is_file() or file.suffix == ".yaml" or "schema" in file.parts:
-                continue
+            if not file.is_file() or file.suffix.lower() not in LOADABLE_SUFFIXES:
+                continue  # the renderer loads nothing else
             key.update(str(file.relative_to(folder)).encode())
             try:
                 key.update(read_regular_file(file, folders, MAX_FETCH_BYTES))
@@ -487,6 +489,7 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         rendering_stopped(worker.own_theme_files),
     ):
         options = worker.write_options if with_options else {}
+        html_css_problems(html)
         # Image options act when the images load, during layout, not when writing.
         document = weasyprint.HTML(
             string=html, base_url=worker.base_url, url_fetcher=worker.fetcher

@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
@@ -53,6 +55,31 @@ GRID_PROPERTIES = {
     "grid-auto-columns",
     "grid-auto-rows",
 }
+
+# What a booklet loads: stylesheets, fonts and images; nothing else of the folders (the
+# recipients list in content/mail/, the YAML) reaches the PDF.
+LOADABLE_SUFFIXES = frozenset(
+    [
+        ".css",
+        ".ttf",
+        ".otf",
+        ".woff",
+        ".woff2",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".svg",
+        ".bmp",
+        ".tif",
+        ".tiff",
+    ]
+)
+# A theme's stylesheets may import others, but not without end (one importing itself).
+MAX_IMPORTED_STYLESHEETS = 100
+# CSS written into the HTML by a project's templates: <style> elements and style="".
+_HTML_STYLE = re.compile(r"<style\b[^<>]*>([^<]*)</style\s*>|\bstyle=\"([^\"<>]*)\"", re.I)
 
 # Far above any real booklet (1,000 talks take 856 pages), low enough that a theme that
 # puts a letter on a page stops within a minute (measured: 21 s as one document, 55 s in
@@ -94,6 +121,7 @@ class LocalOnlyFetcher(URLFetcher):
             Path(os.path.abspath(folder)) for folder in allowed_folders
         ]
         self.refused: list[str] = []
+        self.stylesheets_fetched = 0
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -102,6 +130,11 @@ class LocalOnlyFetcher(URLFetcher):
         path = Path(os.path.normpath(unquote(parts.path)))
         if not any(path.is_relative_to(folder) for folder in self.named_folders):
             raise ValueError(f"refused to read {path}: outside the content and style folders")
+        if path.suffix.lower() not in LOADABLE_SUFFIXES:
+            # A template could ask for content/mail/people.csv as a PDF attachment.
+            raise ValueError(
+                f"refused to read {display_path(path)}: not a stylesheet, font or image"
+            )
         if not path.exists():  # a broken link, as in any web page: WeasyPrint warns
             raise FileNotFoundError(f"no such file: {display_path(path)}")
         try:
@@ -110,6 +143,15 @@ class LocalOnlyFetcher(URLFetcher):
             self.refuse(str(error))
         if too_large := _too_many_pixels(path, data):
             self.refuse(too_large)
+        if path.suffix.lower() == ".css":  # an @import: held to what the theme's own are
+            self.stylesheets_fetched += 1
+            if self.stylesheets_fetched > MAX_IMPORTED_STYLESHEETS:
+                self.refuse(
+                    f"{display_path(path)}: more than {MAX_IMPORTED_STYLESHEETS} stylesheets "
+                    "imported (does one import itself?)"
+                )
+            if problems := css_problems(data.decode("utf-8", "replace"), display_path(path)):
+                self.refuse(str(problems[0]))
         return URLFetcherResponse(url, body=data)
 
     def refuse(self, message: str) -> NoReturn:
@@ -280,6 +322,15 @@ def read_stylesheets(stylesheets: list[Path], folders: list[Path]) -> list[str]:
     return texts
 
 
+def html_css_problems(html: str) -> None:
+    """The CSS in the booklet's HTML (a project's templates can write <style> and style=""),
+    held to the same limits as the theme's stylesheets; RenderError at the first problem."""
+    for match in _HTML_STYLE.finditer(html):
+        css = match[1] if match[1] is not None else "* { " + html_unescape(match[2]) + " }"
+        if problems := css_problems(css, "a <style> or style= in the booklet's templates"):
+            raise RenderError(str(problems[0]))
+
+
 def css_problems(text: str, shown: str) -> list[Problem]:
     """Values in a stylesheet that no booklet needs and that WeasyPrint cannot lay out,
     or only at a cost without bound: a size of 1e30pt, a grid of a million tracks."""
@@ -397,6 +448,7 @@ def render_pdf(
     font_config = FontConfiguration()
 
     def layout(html: str) -> weasyprint.Document:
+        html_css_problems(html)
         # Image options act when the images load, during layout, not when writing.
         return weasyprint.HTML(
             string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher

@@ -327,3 +327,54 @@ def test_the_default_theme_and_reasonable_grids_have_no_css_problems():
         assert css_problems(sheet.read_text(encoding="utf-8"), sheet.name) == []
     grid = ".g { grid-template-columns: repeat(12, [col] 1fr) 2cm; grid-template-rows: auto }"
     assert css_problems(grid + " :root { --z: 999 } .x { z-index: 99999 }", "s.css") == []
+
+
+def test_css_reached_through_an_import_or_the_templates_is_held_to_the_same_limits(tmp_path):
+    """An @import'ed sheet, a sheet importing itself, and CSS written by a template into
+    <style> or style="" meet the limits of the theme's own stylesheets: exit 1, named."""
+    import booklet
+    from booklet.scaffold import new_project
+
+    project = tmp_path / "p"
+    new_project(project)
+    styles = project / "styles"
+    grid = "body { display: grid; grid-template-columns: repeat(1000000, 1px); }"
+    cases = {
+        "imported": ('@import "a.css";', {"a.css": grid}),
+        "imports itself": ('@import "a.css";', {"a.css": '@import "a.css"; @import "a.css";'}),
+    }
+    for name, (main, files) in cases.items():
+        (styles / "booklet.css").write_text(main)
+        for file, text in files.items():
+            (styles / file).write_text(text)
+        with pytest.raises(booklet.BookletError, match=r"a\.css"):
+            booklet.build(project / "content", tmp_path / name)
+    (styles / "booklet.css").write_text("")
+    for template in (
+        f"<style>{grid}</style>",
+        '<section class="cover" id="cover" style="font-size: 1e30pt">x</section>',
+    ):
+        (project / "templates" / "cover.html.j2").write_text(template)
+        with pytest.raises(booklet.BookletError, match="booklet's templates"):
+            booklet.build(project / "content", tmp_path / "t")
+
+
+def test_a_template_cannot_attach_the_recipient_list_to_the_pdf(tmp_path):
+    """The renderer loads stylesheets, fonts and images only: a template's
+    <link rel="attachment"> to content/mail/people.example.csv embeds nothing."""
+    import pikepdf
+
+    import booklet
+    from booklet.scaffold import new_project
+
+    project = tmp_path / "p"
+    new_project(project)
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover"><link rel="attachment" '
+        'href="mail/people.example.csv">x</section>'
+    )
+    result = booklet.build(project / "content", tmp_path / "out")
+    with pikepdf.open(result.pdf_path) as pdf:
+        assert not pdf.attachments
+    recipients = (project / "content" / "mail" / "people.example.csv").read_bytes()
+    assert recipients.splitlines()[1] not in result.pdf_path.read_bytes()
