@@ -100,10 +100,16 @@ def _files(folder: Path, skipped: set[Path]) -> Iterator[Path]:
     for entry in entries:
         if is_scratch(entry.name):
             continue
-        if entry.is_dir():
-            yield from _files(Path(entry.path), skipped)
-        elif entry.is_file():
-            yield Path(entry.path)
+        try:
+            # A linked folder is not walked: a link to '.' would never end, one to /usr
+            # would watch the machine. Linked files are watched (the build refuses those
+            # that lead outside).
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files(Path(entry.path), skipped)
+            elif entry.is_file():
+                yield Path(entry.path)
+        except OSError:  # a loop of links, a file gone since the folder was read
+            continue
 
 
 class ChangeWatcher:

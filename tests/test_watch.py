@@ -751,3 +751,21 @@ def test_a_projects_own_styles_and_templates_are_watched_and_served(tmp_path):
         == (project / "styles").resolve()
     )
     assert session.preview.stylesheets[-1] == "/_project_styles/booklet.css"
+
+
+def test_linked_folders_in_the_content_are_not_walked(tmp_path):
+    """A link to '.' would make the walk endless, one to /usr would watch the machine."""
+    from booklet.watch import snapshot
+
+    content = copy_content(SEED, tmp_path / "content")
+    (content / "loop").symlink_to(".")
+    (content / "usr").symlink_to("/usr")
+    (content / "broken").symlink_to(content / "nowhere")
+    found = snapshot([content], [])
+    real_files = {
+        Path(folder, name).resolve()
+        for folder, _, names in os.walk(content)  # links to folders not followed
+        for name in names
+        if not Path(folder, name).is_symlink()
+    }
+    assert set(found) == real_files and real_files
