@@ -72,7 +72,7 @@ from .schema import schema_text
 DEFAULT_DAY_START_HOUR = 6
 # The largest real exports (a congress of 400 talks) are a few MB; the file is read into
 # memory, and a named pipe or a device is never waited on.
-MAX_SCHEDULE_BYTES = 50 * 1024**2
+MAX_SCHEDULE_BYTES = 20 * 1024**2
 
 # An export's event type -> booklet's kind. Types are free text in pretalx ("Talk (30
 # min)", "Vortrag", "Hands-on workshop") and words in frab and Pentabarf ("lecture",

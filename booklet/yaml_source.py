@@ -55,6 +55,7 @@ FieldPath = tuple[str | int, ...]
 # programme of 3,000 talks with abstracts has 67,000 (keys counted), in 4.4 MB.
 MAX_NODES = 200_000
 MAX_DEPTH = 50
+MAX_TEXT = 100_000  # characters in one value: fifteen pages of abstract
 # A content file larger than this is not read at all: twice the largest programme one
 # can imagine (above), and it is read and counted in about a second.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -216,6 +217,14 @@ class _DataBuilder:
         return data
 
     def _scalar(self, event: ScalarEvent, path: FieldPath | None) -> str | None:
+        if len(event.value) > MAX_TEXT:
+            # A word of megabytes takes a gigabyte to lay out; a real abstract is a page.
+            self._problem(
+                path,
+                _location(event.start_mark),
+                f"{len(event.value):,} characters; a text may have at most {MAX_TEXT:,}",
+            )
+            return ""
         if event.tag in (None, "!"):
             plain = event.implicit[0]
             return None if plain and _NULL.fullmatch(event.value) else event.value

@@ -353,3 +353,22 @@ def test_suggestions_stop_at_their_budget_but_a_repeated_typo_keeps_its_own():
     assert near_misses.did_you_mean("btea", choices, "x") == "; did you mean 'beta'?"
     assert near_misses.did_you_mean("gamam", choices, "x") == ""  # the budget is spent
     assert near_misses.did_you_mean("alpah", choices, "x") == "; did you mean 'alpha'?"
+
+
+def test_a_text_of_megabytes_is_refused_at_its_line(tmp_path):
+    """One word of 9 MB took a gigabyte to lay out: a value longer than a text can be is
+    a problem at its place, whatever it holds."""
+    from helpers import SEED, copy_content
+
+    content = copy_content(SEED, tmp_path / "content")
+    programme = content / "programme.yaml"
+    lines = programme.read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if text.startswith("  abstract:"))
+    lines[line - 1] = "  abstract: " + "x" * 200_000
+    programme.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(booklet.ContentError) as raised:
+        booklet.check(content)
+    assert any(
+        problem.line == line and "at most 100,000" in problem.message
+        for problem in raised.value.problems
+    ), str(raised.value)
