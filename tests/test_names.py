@@ -19,7 +19,7 @@ from booklet.errors import ContentError
 from booklet.model import Speaker
 from booklet.names import normalised_name, plan_merges, read_name
 
-SCHEDULES = Path(__file__).resolve().parents[2] / "shared" / "data" / "schedules"
+SCHEDULES = Path(__file__).parent / "data" / "schedules"  # copies of ../shared/data/schedules
 
 
 def printed(name: str, family_name: str | None = None) -> str:
