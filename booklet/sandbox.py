@@ -35,6 +35,7 @@ from jinja2 import (
     TemplateSyntaxError,
     Undefined,
     nodes,
+    pass_context,
 )
 from jinja2.runtime import BlockReference, LoopContext, Macro, Namespace, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -209,12 +210,8 @@ class _Bounded(NodeTransformer):
 
     def visit_Output(self, node: nodes.Output) -> nodes.Node:
         self.generic_visit(node)
-        node.nodes = [
-            child
-            if isinstance(child, nodes.TemplateData)
-            else _filter_node(child, "_booklet_printed")
-            for child in node.nodes
-        ]
+        # Text written in the template counts too: printed in a loop it adds up as well.
+        node.nodes = [_filter_node(child, "_booklet_printed") for child in node.nodes]
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
@@ -228,7 +225,8 @@ def _filter_node(node: nodes.Expr, name: str) -> nodes.Filter:
     return wrapped
 
 
-def _printed(value: object) -> object:
+@pass_context  # never folded into a constant when the template is compiled
+def _printed(context, value: object) -> object:
     """Counts what `{{ }}` prints, so that a long text printed in a loop stops at its line."""
     if isinstance(value, str):
         _charge().print(len(value))
@@ -455,26 +453,11 @@ def render(template_name: str, environment, shown_files: Callable[[str], bool], 
     template file and line where it happened."""
     try:
         with budgeted():
-            return bounded_output(environment.get_template(template_name), context)
+            return environment.get_template(template_name).render(**context)
     except TemplateProblem:
         raise
     except Exception as error:  # whatever an untrusted template does wrong is its own
         raise TemplateProblem(_located(error, shown_files)) from None
-
-
-def bounded_output(template, context: dict) -> str:
-    """The template's output, refused once it passes MAX_OUTPUT (a long text printed in
-    a loop); the template's own frames stay in the traceback, for its line."""
-    chunks, length = [], 0
-    for chunk in template.generate(**context):
-        length += len(chunk)
-        if length > MAX_OUTPUT:
-            raise TemplateBudgetExceeded(
-                f"the template prints more than {MAX_OUTPUT:,} characters; a booklet's HTML "
-                "is a few million"
-            )
-        chunks.append(chunk)
-    return "".join(chunks)
 
 
 def _located(error: BaseException, is_template_file: Callable[[str], bool]) -> str:

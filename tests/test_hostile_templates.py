@@ -140,6 +140,9 @@ BOMBS = {
     "a recursive loop": "{% for x in [[1]] recursive %}{{ loop([x]) }}{% endfor %}",
     "printing a long text in a loop": "{% set s = 'a' * 4000000 %}{% for i in range(20) %}"
     "{{ s }}{% endfor %}",
+    "text written in the template, in a loop": "{% for i in range(900) %}"
+    + "x" * 100_000
+    + "{% endfor %}",
     "a product that squares itself": "{% set ns = namespace(x=3) %}{% for i in range(40) %}"
     "{% set ns.x = ns.x * ns.x %}{% endfor %}",
     "a separator joined into a text": "{{ ('a' * 4000000).join('b' * 300) }}",
