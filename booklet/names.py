@@ -22,6 +22,14 @@ depend on the language; collation.py then orders the keys in the language's alph
   "Chaos Computer Club"), a name that ends in an initial ("Felix D."), a name that is
   only particles and one word ("von Neumann").
 - "Beethoven, Ludwig van", written with a comma, is already inverted and kept so.
+- Academic and honorific titles before the name (Dr., Prof. Dr., Dr.-Ing., Sir) are not
+  given names: they do not sort and are printed after the given names and a comma, as
+  Chicago (16.41) and DIN 5007-2 place them: "Dr. Rüdiger Hanig" is "Hanig, Rüdiger, Dr.".
+- Which words are a compound family name only the content can tell: by default
+  "Richard Marggraf Turley" is "Turley, Richard Marggraf" and "Ralf Mueller von der
+  Haegen" is "Haegen, Ralf Mueller von der" (the default cannot tell Mueller from a
+  given name: "Johann Wolfgang von Goethe"); `family_name: Marggraf Turley` or
+  `family_name: Mueller von der Haegen` files them under M, as their own sources do.
 
 The content overrides the reading with `family_name` (the part of the name that is the
 family name; the whole name to keep it uninverted) and `sort_as` (the text it sorts by).
@@ -62,6 +70,13 @@ ORGANISATION_WORDS = _words(
 )
 # Words after a name that are not its family name.
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Titles before a name ("Dr.", "Prof. Dr.", "Dr.-Ing.", "Dipl.-Inf."): not given names.
+# A word that may be a given name ("Ing", "Mag") is a title only with its full stop.
+_TITLE = re.compile(
+    r"(?:(?:prof\.?|dr\.?|(?:dipl|mag|ing|inf|hon|rer|nat|med|phil|habil)\.)-?)+"
+    r"|sir|dame|mr\.?|mrs\.?|ms\.?",
+    re.IGNORECASE,
+)
 
 # A parenthesised or bracketed part, a quoted nickname, or a plain word.
 _TOKEN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\"[^\"]*\"|'[^']*'|“[^”]*”|‘[^’]*’|„[^“”]*[“”]|\S+")
@@ -86,6 +101,33 @@ def read_name(name: str, family_name: str | None = None) -> ReadName:
     """The index's reading of `name`; `family_name`, when the content gives it, says which
     part of the name is the family name (the whole name: not inverted)."""
     name = " ".join(name.split())
+    titles, untitled = _split_titles(name)
+    # A family name given with its title ("Dr. Hanig", or the whole name) reads the name whole.
+    if not titles or (family_name is not None and not family_name_in_name(family_name, untitled)):
+        return _read_untitled(name, family_name)
+    reading = _read_untitled(untitled, family_name)
+    if reading.inverted:  # "Hanig, Rüdiger, Dr."
+        given, tail = _split_tail(reading.rest)
+        rest = _join([f"{given}," if given else "", titles, tail])
+        return ReadName(reading.family, rest, True, reading.why)
+    if reading.why == "one word":  # "Dr. Hanig": "Hanig, Dr."
+        return ReadName(untitled, titles, True, "person")
+    return ReadName(name, "", False, reading.why)
+
+
+def _split_titles(name: str) -> tuple[str, str]:
+    """'Prof. Dr. Anna Schmidt' -> ('Prof. Dr.', 'Anna Schmidt'); in a name that is only
+    titles ('Dr. Dr.') none is taken for one."""
+    words = name.split(" ")
+    count = 0
+    while count < len(words) and _TITLE.fullmatch(words[count]):
+        count += 1
+    if count == len(words):
+        return "", name
+    return " ".join(words[:count]), " ".join(words[count:])
+
+
+def _read_untitled(name: str, family_name: str | None) -> ReadName:
     if family_name is not None:
         return _with_family_name(name, " ".join(family_name.split()))
     core_text, tail = _split_tail(name)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .checks import day_minutes, span
+from .checks import DAY, day_minutes, span
 
 if TYPE_CHECKING:  # html imports this module; only the type is needed here
     from .html import Talk
@@ -31,11 +31,13 @@ if TYPE_CHECKING:  # html imports this module; only the type is needed here
 # How many rooms side by side still leave a readable column (about 19 mm on A5).
 ROOMS_PER_PAGE = {"A5": 6, "A4": 9}
 
-# 16 colours told apart in print and by most colour-blind readers: Okabe-Ito, then
-# Paul Tol's. Beyond 16 tracks colours repeat; the track's mark still tells them apart.
+# 16 colours from Okabe-Ito's and Paul Tol's colour-blind-safe sets, each chosen as far
+# as it can be (CIELAB, seen normally and with deuteranopia and protanopia; as a swatch
+# and as a box's pale ground) from those before it: a booklet of few tracks gets no two
+# blues or two oranges. Beyond 16 tracks colours repeat; the track's mark tells them apart.
 TRACK_COLOURS = [
-    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#332288",
-    "#117733", "#882255", "#999933", "#aa4499", "#44aa99", "#661100", "#888888", "#ddcc77",
+    "#0072b2", "#e69f00", "#44bb99", "#eedd88", "#cc3311", "#66ccee", "#882255", "#f0e442",
+    "#ee7733", "#ee8866", "#ee6677", "#332288", "#33bbee", "#117733", "#d55e00", "#009e73",
 ]  # fmt: skip
 
 # The programme's own pages (@page programme in booklet.css): paper and margins in mm.
@@ -51,6 +53,8 @@ LINE = 6.5 * 0.3528 * 1.18
 CHAR = 6.5 * 0.3528 * 0.52
 PADDING = 1.3  # top and bottom of a box and the air under its head, together
 LEGEND_LINE = 3.2
+LEGEND_CHAR = 6 * 0.3528 * 0.5  # a letter of the legend (6 pt, regular)
+LEGEND_KEY = 7.5  # the swatch and letter before a name, and the air after it, mm
 
 # Millimetres per minute: at least enough for a 30-minute talk's time, title and
 # speakers; at most what keeps a short day from spreading over more pages than it needs.
@@ -119,9 +123,10 @@ class GridPage:
     marks: list[TimeMark]
     window: tuple[str, str]  # "14:00", "19:00"
     time_height: float  # mm of the time area
-    legend: list[str]  # the tracks whose key this page carries
+    legend: list[str]  # the tracks whose key this page carries, in the booklet's order
     opens_day: bool  # carries the day's heading (and its bookmark)
     opens_programme: bool = False  # carries the programme's heading (no page before it)
+    night: bool = False  # its hours run past midnight: the day's name gets the night cue
 
 
 @dataclass
@@ -346,18 +351,7 @@ def _needed_height(box: Box, width: float) -> float:
 
 
 def _title_lines(title: str, width: float) -> int:
-    per_line = max(6, int((width - 1.6) / CHAR))
-    lines, length = 1, 0
-    for word in title.split():
-        if length and length + 1 + len(word) > per_line:
-            lines += 1
-            length = len(word)
-        else:
-            length += (1 if length else 0) + len(word)
-        while length > per_line:  # a word longer than the column breaks (overflow-wrap)
-            lines += 1
-            length -= per_line
-    return lines
+    return _wrapped_lines(title, max(6, int((width - 1.6) / CHAR)))
 
 
 def _as_lines(box: Box, scale: float) -> bool:
@@ -418,15 +412,17 @@ def _grid_day(
         for box in loose:
             box.room = ""
         sides[0] = (sides[0][0], ["", *sides[0][1]])
-    day_tracks = list(dict.fromkeys(t.item.track for t in talks if t.item.track))
+    # The legend keeps the booklet's order of tracks on every page, so a key is found
+    # where it was on the page before.
+    used = {t.item.track for t in talks if t.item.track}
+    day_tracks = [track for track in layout.tracks if track in used]
     column = (layout.width - TIME_COLUMN) / max(1, max(len(names) for _, names in sides))
-    legend_rows = math.ceil(
-        len(day_tracks) / (3 * len(sides) if layout.paper == "A5" else 4 * len(sides))
-    )
-    legend_height = legend_rows * LEGEND_LINE + (2.0 if legend_rows else 0)
+    half = math.ceil(len(day_tracks) / len(sides))
+    legends = [day_tracks[index * half : (index + 1) * half] for index in range(len(sides))]
+    legend_height = max(_legend_height(legend, layout) for legend in legends)
     area = layout.height - HEADER - legend_height - SAFETY - (OPENING if opens_programme else 0)
     if not boxes:
-        return [GridPage(day, side, names, column, [], [], ("", ""), 0.0, day_tracks,
+        return [GridPage(day, side, names, column, [], [], ("", ""), 0.0, legends[index],
                          index == 0, opens_programme and index == 0)
                 for index, (side, names) in enumerate(sides)]  # fmt: skip
 
@@ -442,16 +438,45 @@ def _grid_day(
             ]
             if scale * 30 < LINE * 1.6:  # half hours too close for a label: lines only
                 marks = [m if m.hour else TimeMark("", m.top, False) for m in marks]
-            half = math.ceil(len(day_tracks) / len(sides))
-            legend = day_tracks[side_index * half : (side_index + 1) * half]
             pages.append(
                 GridPage(day, side, names, column, placed, marks,
                          (clock(window_start), clock(window_end)),
-                         (window_end - window_start) * scale, legend,
+                         (window_end - window_start) * scale, legends[side_index],
                          number == 0 and side_index == 0,
-                         opens_programme and number == 0 and side_index == 0)
+                         opens_programme and number == 0 and side_index == 0,
+                         night=window_end > DAY)
             )  # fmt: skip
     return pages
+
+
+def legend_columns(paper: str) -> int:
+    """Keys side by side in a page's legend (booklet.css: .legend-item's width)."""
+    return 3 if paper == "A5" else 4
+
+
+def _legend_height(tracks: list[str], layout: ProgrammeLayout) -> float:
+    """The legend's height: rows of keys, a full track name wrapping onto more lines."""
+    if not tracks:
+        return 0.0
+    columns = legend_columns(layout.paper)
+    per_line = max(6, int(((layout.width - TIME_COLUMN) / columns - LEGEND_KEY) / LEGEND_CHAR))
+    lines = [_wrapped_lines(track, per_line) for track in tracks]
+    rows = [max(lines[i : i + columns]) for i in range(0, len(lines), columns)]
+    return sum(rows) * LEGEND_LINE + 2.0
+
+
+def _wrapped_lines(text: str, per_line: int) -> int:
+    lines, length = 1, 0
+    for word in text.split():
+        if length and length + 1 + len(word) > per_line:
+            lines += 1
+            length = len(word)
+        else:
+            length += (1 if length else 0) + len(word)
+        while length > per_line:  # a word longer than the line breaks (overflow-wrap)
+            lines += 1
+            length -= per_line
+    return lines
 
 
 def _scale(boxes: list[Box], need: dict[int, float]) -> float:

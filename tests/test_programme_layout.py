@@ -5,6 +5,7 @@ share their hours; beyond that, per room behind an overview."""
 from __future__ import annotations
 
 import datetime
+import math
 import random
 import re
 from pathlib import Path
@@ -31,7 +32,7 @@ from booklet.programme import (
 )
 
 DAY = datetime.date(2031, 5, 13)
-TRACKS = ["Security", "Science", "Art", "Music", "Talk"]
+TRACKS = ["Security", "Science", "Ethics, Society & Politics", "Music", "Talk"]
 WORDS = ["open", "data", "kernels", "lasers", "the", "radio", "hacking", "of", "democracy"]
 
 
@@ -214,6 +215,61 @@ def test_sixteen_tracks_have_sixteen_colours_and_every_track_its_own_mark():
                                                             "Science": "I"}  # fmt: skip
 
 
+def test_legends_keep_the_booklet_order_and_pages_past_midnight_say_night():
+    """The second day meets its tracks in another order: its legends keep the booklet's.
+    A page whose hours run past midnight is a night page, on both sides of a spread."""
+    second = congress_day(10, DAY.replace(day=14), seed=5)
+    for item in second:
+        item["track"] = TRACKS[-1 - TRACKS.index(item["track"])]
+    talks = talks_of(congress_day(3, DAY, seed=4) + second)
+    layout = programme_layout(by_day(talks), [f"Room {n + 1}" for n in range(10)], "A5")
+    order = {track: index for index, track in enumerate(layout.tracks)}
+    for day in layout.days:
+        windows: dict[tuple[str, str], list] = {}
+        for page in day.pages:
+            windows.setdefault(page.window, []).append(page)
+        for pages in windows.values():
+            legend = [track for page in pages for track in page.legend]
+            assert legend == sorted(legend, key=order.__getitem__), legend
+            assert len({page.night for page in pages}) == 1
+        assert day.pages[-1].night and not day.pages[0].night  # 10:00 to past midnight
+        for page in day.pages:
+            start, end = (int(clock[:2]) * 60 + int(clock[3:]) for clock in page.window)
+            assert page.night == (0 < end < 6 * 60 or 0 < end < start), page.window
+
+
+def _lab(colour: str, deficiency: list[list[float]] | None = None) -> tuple[float, ...]:
+    """CIELAB of an sRGB colour, as seen with a colour deficiency (Machado et al.)."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgb = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    if deficiency:
+        mixed = [sum(m * c for m, c in zip(row, rgb, strict=True)) for row in deficiency]
+        rgb = [min(1.0, max(0.0, c)) for c in mixed]
+    r, g, b = rgb
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def test_the_first_colours_are_told_apart_by_colour_blind_readers_and_as_pale_grounds():
+    """31C3's Ethics (orange) and Entertainment (orange-red), CCC and Security (two blues)
+    looked alike: among the first eight colours no two are close, seen normally or with
+    deuteranopia or protanopia, as a swatch or as a box's ground (four fifths white)."""
+    deuteranopia = [[0.367, 0.861, -0.228], [0.280, 0.673, 0.047], [-0.012, 0.043, 0.969]]
+    protanopia = [[0.152, 1.053, -0.205], [0.115, 0.786, 0.099], [-0.004, -0.048, 1.052]]
+    layout = programme_layout([], [], "A5")
+    layout.colours = {colour: colour for colour in TRACK_COLOURS}  # tint() of each colour
+    first = TRACK_COLOURS[:8]
+    for index, one in enumerate(first):
+        for other in first[index + 1 :]:
+            for vision in (None, deuteranopia, protanopia):
+                assert math.dist(_lab(one, vision), _lab(other, vision)) > 15, (one, other)
+                grounds = [_lab(layout.tint(colour), vision) for colour in (one, other)]
+                assert math.dist(*grounds) > 3.5, (one, other)
+
+
 # --- in the PDF -------------------------------------------------------------------
 
 
@@ -289,6 +345,17 @@ def test_legend_on_every_page_and_language_marked(congress):
         assert sum(track in text for track in TRACKS) >= 2, index + 1
     text = " ".join(reader.pages[i].extract_text() for i in programme_pages(reader))
     assert " DE " in text or "DE" in text.split()
+
+
+def test_full_track_names_and_continued_boxes_name_their_item(congress):
+    """A legend prints a long track's full name; a box continued from the page before
+    repeats its title after the arrow, and no page number is cut."""
+    _, reader, _ = congress
+    texts = [" ".join(reader.pages[i].extract_text().split()) for i in programme_pages(reader)]
+    assert all("Politi…" not in text for text in texts)
+    assert sum("Ethics, Society & Politics" in text for text in texts) >= len(texts) // 2
+    continued = [m for text in texts for m in re.findall(r"↑ ?(\S*)", text)]
+    assert continued and all(re.match(r"(Talk|Lightning|Ethics)", word) for word in continued)
 
 
 def test_no_text_over_text_in_the_programme(congress):
