@@ -29,6 +29,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .checks import MAX_IMAGE_PIXELS
 from .errors import ContentError, Problem, RenderError, display_path
 from .files import UnsafeFileError, read_regular_file
+from .theme import default_styles_folder
 
 # The date written into embedded font subsets when the build sets none: the fonts' own.
 FONT_EPOCH = 1660521600  # 2022-08-15, Charis SIL 6.101
@@ -58,24 +59,10 @@ GRID_PROPERTIES = {
 
 # What a booklet loads: stylesheets, fonts and images; nothing else of the folders (the
 # recipients list in content/mail/, the YAML) reaches the PDF.
-LOADABLE_SUFFIXES = frozenset(
-    [
-        ".css",
-        ".ttf",
-        ".otf",
-        ".woff",
-        ".woff2",
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".webp",
-        ".svg",
-        ".bmp",
-        ".tif",
-        ".tiff",
-    ]
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"}
 )
+LOADABLE_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2"}) | IMAGE_SUFFIXES
 # A theme's stylesheets may import others, but not without end (one importing itself).
 MAX_IMPORTED_STYLESHEETS = 100
 # CSS written into the HTML by a project's templates: <style> elements and style="".
@@ -141,7 +128,7 @@ class LocalOnlyFetcher(URLFetcher):
             data = read_regular_file(path, self.allowed_folders, MAX_FETCH_BYTES)
         except UnsafeFileError as error:
             self.refuse(str(error))
-        if too_large := _too_many_pixels(path, data):
+        if path.suffix.lower() in IMAGE_SUFFIXES and (too_large := _too_many_pixels(path, data)):
             self.refuse(too_large)
         if path.suffix.lower() == ".css":  # an @import: held to what the theme's own are
             self.stylesheets_fetched += 1
@@ -316,7 +303,8 @@ def read_stylesheets(stylesheets: list[Path], folders: list[Path]) -> list[str]:
     for sheet in stylesheets:
         data = read_regular_file(sheet, folders, MAX_STYLESHEET_BYTES, "stylesheet")
         texts.append(data.decode("utf-8", errors="replace"))
-        problems += css_problems(texts[-1], display_path(sheet))
+        if not sheet.resolve().is_relative_to(default_styles_folder()):  # booklet's own: tested
+            problems += css_problems(texts[-1], display_path(sheet))
     if problems:
         raise ContentError(problems)
     return texts
