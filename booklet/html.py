@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import labels, markup, programme, sandbox, typography
-from .checks import day_minutes
+from .checks import NIGHT_ENDS, day_minutes, minutes
 from .collation import sort_key
 from .load import LoadedContent
 from .model import Conference, ProgrammeItem, Session, Show, Speaker, Style
@@ -287,6 +287,11 @@ class BookletView:
         """The grid's pages, laid out by programme.py."""
         rooms = room_order(self.loaded.content)
         return programme.programme_layout(self.programme_days, rooms, self.conference.paper)
+
+    def at_night(self, item: ProgrammeItem) -> bool:
+        """Whether an item starts in the night after its day (before 6:00, as
+        checks.day_minutes orders it): printed with the night cue."""
+        return bool(item.start) and minutes(item.start) < NIGHT_ENDS
 
     def day_label(self, day: datetime.date) -> str:
         return labels.format_day(day, self.language)
