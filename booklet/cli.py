@@ -166,22 +166,79 @@ def check(
 @app.command("import")
 def import_command(
     schedule: Annotated[
-        Path, typer.Argument(help="A pretalx/c3voc schedule.json or frab schedule.xml.")
+        Path,
+        typer.Argument(
+            help="The export: pretalx/c3voc schedule.json, frab/Pentabarf schedule.xml, "
+            "Sessionize API JSON ('All'), Indico timetable or event JSON, or a spreadsheet "
+            "(.csv, .xlsx)."
+        ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="New content folder to write.")
     ] = Path("content"),
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="HEADER=FIELD",
+            help="Spreadsheets: what a column booklet does not recognise holds, e.g. "
+            "--column 'Foredragsholder=speakers'. Fields: title, speakers, start, end, "
+            "duration, date, room, track, session, abstract, affiliation, role, kind, "
+            "language, ignore. Repeatable.",
+        ),
+    ] = None,
+    timezone: Annotated[
+        str,
+        typer.Option(
+            "--timezone",
+            metavar="ZONE",
+            help="Show times in this zone, e.g. Europe/Copenhagen. Default: the event's own "
+            "(Indico's, the times Sessionize writes, a spreadsheet's as written).",
+        ),
+    ] = "",
+    first_day: Annotated[
+        str,
+        typer.Option(
+            "--first-day",
+            metavar="DATE",
+            help="Spreadsheets whose date column counts days (1, 2 or Day 1, Wed): the date "
+            "of the first, e.g. 2026-05-12.",
+        ),
+    ] = "",
     debug: DebugOption = False,
 ) -> None:
     """Turn a conference's schedule export into content you can edit and build.
 
-    Example: booklet import schedule.xml -o content
-    """
-    from .importer import import_schedule
+    Never overwrites: the content folder must not hold content yet. Everything skipped or
+    repaired is reported, one line each.
 
-    report = _run(lambda: import_schedule(schedule, output), debug)
+    \b
+    Examples, one per format:
+      booklet import schedule.json -o content    pretalx, c3voc
+      booklet import schedule.xml -o content     frab, Pentabarf, FOSDEM
+      booklet import sessionize.json -o content  Sessionize API, view "All"
+      booklet import timetable.json -o content   Indico export/timetable/ID.json
+      booklet import event.json -o content       Indico export/event/ID.json
+                                                 ?detail=contributions
+      booklet import programme.xlsx -o content   Excel: one row per item
+      booklet import programme.csv --column "Foredragsholder=speakers"
+    """
+    from .importer import ImportOptions, import_schedule
+    from .spreadsheet import parse_column_options
+
+    options = _run(
+        lambda: ImportOptions(
+            columns=parse_column_options(column or []), timezone=timezone, first_day=first_day
+        ),
+        debug,
+    )
+    report = _run(lambda: import_schedule(schedule, output, options), debug)
+    shown = display_path(schedule)
     for line in report.skipped:
-        typer.echo(f"{display_path(schedule)}: {line}", err=True)
+        # A spreadsheet's lines name file, row and column themselves.
+        typer.echo(line if line.startswith(f"{shown}:") else f"{shown}: {line}", err=True)
+    for line in report.strict_warnings:
+        typer.echo(line, err=True)
     typer.echo(
         f"{report.title}: {_count(report.items, 'item')}, {_count(report.speakers, 'speaker')}, "
         f"{_count(report.days, 'day')}, {_count(report.rooms, 'room')}",

@@ -1,13 +1,18 @@
 """A conference schedule export -> a booklet content folder (three YAML files).
 
-Two export formats are read, both as the tools really write them, which is not always
-as their schemas say: one bad event is skipped (or repaired) and reported, and the
-rest are imported. When nothing could be imported, the message says what the file
-holds (JSON's keys, XML's elements) and what was expected.
+The exports are read as the tools really write them, which is not always as their
+schemas say: one bad event is skipped (or repaired) and reported, and the rest are
+imported. When nothing could be imported, the message says what the file holds (JSON's
+keys, XML's elements) and which formats booklet reads. Each format has its reader, which
+turns the file into a `Schedule` of `Event`s; everything after that (kinds, days, ids,
+speaker merges, overlaps, writing) is done here, the same for all.
 
 - c3voc/pretalx `schedule.json`: schedule.conference.days[].rooms{name: [events]}.
 - frab and Pentabarf XML (FOSDEM): <schedule><conference/><day date=…><room name=…>
   <event id=…>…
+- Sessionize's API "All" JSON (booklet/sessionize.py).
+- Indico's timetable and event exports (booklet/indico.py).
+- Spreadsheets, CSV and XLSX, one row per item (booklet/spreadsheet.py).
 
 Mapping choices:
 
@@ -15,7 +20,8 @@ Mapping choices:
   (podium, discussion); talk (lecture, Vortrag, lightning talk, FOSDEM's maintrack and
   devroom); break (pause, lunch); anything else (concert, djset, film, bof…) is
   "other". A missing type is a talk, booklet's default. A talk whose title has the
-  word "keynote" in it ("31C3 Keynote") is a keynote.
+  word "keynote" in it ("31C3 Keynote") is a keynote; without a type, a title with the
+  word "workshop" is a workshop.
 - day: the export's day grouping, so that a talk at 01:00 listed under 27 December
   belongs to the 27th, the evening before (the booklet prints it with a night cue). An
   event in a day without a usable date takes the date of its own timestamp, the
@@ -40,7 +46,21 @@ Mapping choices:
   each paragraph once (markup.abstract_and_description); a description that only
   repeats the subtitle is left out.
 - conference language: the most common event language of those booklet has labels for
-  (da, de, en); en when none is.
+  (da, de, en); en when none is. A language written as a word ("German", "Dansk") is
+  read as its code.
+- no times at all: when no event of the file has a time (a spreadsheet of titles and
+  speakers, a Sessionize export before scheduling), the items are written without times
+  (with their days where the file gives dates), in the file's order; when some have
+  times, those without are skipped.
+- speakers' role, affiliation and photo: as the export gives them (Sessionize's tagline
+  is the role). A photo is an address in the export; it is not downloaded (a build reads
+  no network), and speakers.yaml's header lists the addresses and how to add them.
+- sessions: the session an event is part of (an Indico session block, a spreadsheet's
+  panel title) is one of conference.yaml's sessions, its id made from its title.
+- conference: title, subtitle and venue where the export gives them; else the title is
+  the file's name, and the report says so.
+- after writing, the content is checked as `booklet build --strict` would check it, and
+  each warning that would stop that build is reported.
 """
 
 from __future__ import annotations
@@ -50,6 +70,7 @@ import datetime
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+import zoneinfo
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +80,7 @@ import yaml
 
 from . import names
 from .checks import DAY, span
-from .errors import BookletError, display_path
+from .errors import BookletError, ContentError, display_path
 from .files import read_regular_file
 from .labels import available_languages
 from .load import CONTENT_FILES
@@ -91,11 +112,32 @@ KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [
         (
             "talk", "lecture", "vortrag", "presentation", "praesentation", "präsentation",
             "maintrack", "devroom", "lightning", "speech", "foredrag", "oplæg", "oplaeg",
+            "oral", "plenary",  # Indico's contribution types: "Invited Orals", "Plenary"
         ),
     ),
     ("panel", ("discussion", "diskussion", "debate", "debatte", "debat", "samtale")),
     ("break", ("break", "pause", "lunch", "coffee", "frokost", "mittagessen")),
 ]  # fmt: skip
+
+# A language the export writes as a word, in English or in itself.
+LANGUAGE_NAMES = {
+    "english": "en", "engelsk": "en", "englisch": "en",
+    "german": "de", "deutsch": "de", "tysk": "de",
+    "danish": "da", "dansk": "da", "dänisch": "da",
+    "french": "fr", "français": "fr", "francais": "fr", "französisch": "fr", "fransk": "fr",
+    "spanish": "es", "español": "es", "italian": "it", "italiano": "it",
+    "dutch": "nl", "nederlands": "nl", "swedish": "sv", "svenska": "sv",
+    "norwegian": "no", "norsk": "no", "polish": "pl", "polski": "pl",
+    "portuguese": "pt", "português": "pt", "japanese": "ja", "日本語": "ja",
+}  # fmt: skip
+
+# What `booklet import` reads, named in every message about a file it could not use.
+FORMATS_READ = (
+    "booklet reads pretalx/c3voc schedule.json, frab/Pentabarf schedule.xml, "
+    "Sessionize's API JSON (view 'All'), Indico's export/timetable/ID.json and "
+    "export/event/ID.json?detail=contributions, and spreadsheets (CSV or XLSX, one row "
+    "per item under a header row)"
+)
 
 CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 DURATION = re.compile(r"(\d{1,3}):(\d{2})(?::00)?")
@@ -109,6 +151,8 @@ class ImportReport:
     items: int
     speakers: int
     skipped: list[str] = field(default_factory=list)  # one line per skipped or repaired thing
+    # What `booklet build --strict` would stop at in the written content, one line each.
+    strict_warnings: list[str] = field(default_factory=list)
 
 
 # --- the export as plain records, whatever its format ---------------------------------
@@ -120,6 +164,9 @@ class Person:
     name: str
     bio: str = ""
     family_name: str = ""  # when the export tells, and it is words of the name
+    role: str = ""  # a job title, or Sessionize's tagline
+    affiliation: str = ""
+    photo: str = ""  # the address the export gives; never downloaded
 
 
 @dataclass
@@ -140,11 +187,21 @@ class Event:
     track: str = ""
     language: str = ""
     persons: list[Person] = field(default_factory=list)
+    session: str = ""  # the title of the session (block) it is part of
+    # A spreadsheet without a date column: the item is written with times and no day.
+    dateless: bool = False
+    # Its day's place among days a spreadsheet names without a date ("1", "Wed").
+    day_order: int = 0
+    # Where the file has it, when a reader can say better than the id: "programme.csv:5".
+    where: str = ""
 
     @property
     def label(self) -> str:
-        """How the report names the event: "event 6571 '31C3 Keynote'"; a long title or id
-        cut short, so that a report line stays a line."""
+        """How the report names the event: "event 6571 '31C3 Keynote'", or where it is
+        ("programme.csv:5: 'Frokost'"); a long title or id cut short, so that a report line
+        stays a line."""
+        if self.where:
+            return f"{self.where}: '{shortened(self.title)}'" if self.title else self.where
         number = shortened(self.export_id)
         return f"event {number} '{shortened(self.title)}'" if self.title else f"event {number}"
 
@@ -158,28 +215,67 @@ class Schedule:
     room_numbers: dict[str, int] = field(default_factory=dict)  # room -> its place in rooms
     # The parsed file (JSON data or the XML's root), described when nothing is imported.
     source: object = None
+    # What the file holds, said by a reader that knows its format, when nothing is imported.
+    described: str = ""
+    # The conference's language when its events give none (a spreadsheet's Danish headers).
+    language: str = ""
+    venue: str = ""  # place and address, lines kept (Indico's location and address)
+    subtitle: str = ""  # a spreadsheet's second line above its header row
 
 
 # --- the public entry point -----------------------------------------------------------
 
 
-def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
-    """Read a frab XML or c3voc/pretalx JSON export and write a content folder from it."""
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user can tell the importer beyond the file."""
+
+    # A spreadsheet's header -> the booklet field it holds ("Foredragsholder" -> "speakers").
+    columns: dict[str, str] = field(default_factory=dict)
+    # An IANA zone ("Europe/Copenhagen"): times with an offset are shown in it.
+    timezone: str = ""
+    # A spreadsheet's first day, when its date column counts days ("1", "Day 2", "Wed").
+    first_day: str = ""
+
+
+def import_schedule(
+    schedule_path: Path, content_folder: Path, options: ImportOptions | None = None
+) -> ImportReport:
+    """Read a schedule export (any format FORMATS_READ names) and write a content folder."""
     schedule_path, content_folder = Path(schedule_path), Path(content_folder)
+    options = options or ImportOptions()
     for filename in CONTENT_FILES.values():
         if (content_folder / filename).exists():
             raise BookletError(
                 f"{display_path(content_folder / filename)} exists already; "
                 "import into an empty folder"
             )
+    if options.timezone:
+        zone_named(options.timezone)  # a wrong name is said before the file is read
+    if options.first_day:
+        try:
+            datetime.date.fromisoformat(options.first_day)
+        except ValueError:
+            raise BookletError(
+                f"--first-day '{shortened(options.first_day, 40)}' is not a date like 2026-05-12"
+            ) from None
     skipped: list[str] = []
-    schedule = read_schedule(schedule_path, skipped)
-    items = [item for event in schedule.events if (item := draft_item(event, skipped))]
+    schedule = read_schedule(schedule_path, skipped, options)
+    untimed = bool(schedule.events) and not any(
+        event.start or event.timestamp for event in schedule.events
+    )
+    if untimed:
+        skipped.append(
+            "no event has a time: imported without times, in the file's order "
+            "(add start: and end: in programme.yaml)"
+        )
+    items = [item for event in schedule.events if (item := draft_item(event, skipped, untimed))]
     if not items:
         raise BookletError(nothing_imported(display_path(schedule_path), schedule, skipped))
     items.sort(key=lambda item: item.sort_key(schedule.room_numbers))
     speakers = assign_speaker_ids(items, skipped)
     assign_item_ids(items, skipped)
+    sessions = assign_sessions(items)
     leave_out_overlapping_ends(items, skipped)
 
     used_rooms = {item.event.room for item in items}
@@ -187,15 +283,29 @@ def import_schedule(schedule_path: Path, content_folder: Path) -> ImportReport:
     title = schedule.title or schedule.acronym or schedule_path.stem
     if not schedule.title:
         skipped.append(f"conference: no title; used '{title}'")
-    conference = conference_data(title, schedule.acronym, rooms, items)
-    write_content(content_folder, conference, speakers, [item.data for item in items])
+    conference = conference_data(title, schedule.acronym, rooms, items, schedule.language)
+    if schedule.subtitle:
+        conference["subtitle"] = schedule.subtitle
+    if schedule.venue:
+        conference["venue"] = schedule.venue
+    if sessions:
+        conference["sessions"] = sessions
+    photos = {speaker["id"]: speaker.pop("photo") for speaker in speakers if "photo" in speaker}
+    write_content(content_folder, conference, speakers, [item.data for item in items], photos)
+    if photos:
+        skipped.append(
+            f"{len(photos)} speaker photo(s) in the export, not downloaded: their addresses "
+            "are listed at the top of speakers.yaml; save each as photos/<speaker id>.jpg in "
+            "the content folder and add `photo: photos/<speaker id>.jpg` to the speaker"
+        )
     return ImportReport(
         title=title,
-        days=len({item.day for item in items}),
+        days=len({item.day for item in items if item.day is not None}),
         rooms=len(rooms),
         items=len(items),
         speakers=len(speakers),
         skipped=skipped,
+        strict_warnings=strict_build_warnings(content_folder),
     )
 
 
@@ -212,18 +322,34 @@ XML_EXPECTED = (
 SHOWN_KEYS = 8
 
 
+def strict_build_warnings(content_folder: Path) -> list[str]:
+    """What `booklet build --strict` would stop at in the written content, one line each,
+    so that the import says why a strict build fails (a character no font draws)."""
+    from .api import check  # the API imports the renderer's modules: only when needed
+
+    try:
+        loaded = check(content_folder)
+    except ContentError as error:  # a bug of the importer: say so rather than hide it
+        return [f"the written content fails `booklet check`: {line}" for line in error.lines()]
+    except BookletError as error:
+        return [f"the written content could not be checked: {error}"]
+    return [f"`booklet build --strict` would stop at: {problem}" for problem in loaded.warnings]
+
+
 def nothing_imported(name: str, schedule: Schedule, skipped: list[str]) -> str:
     """The message for an export that gave no programme item: what the file holds, what
     booklet reads, and why each event found (the first few) was skipped."""
     if schedule.events:
         found = f"{len(schedule.events)} event(s) found, none usable"
+    elif schedule.described:
+        found = schedule.described
     elif isinstance(schedule.source, ElementTree.Element):
         found = f"{describe_xml(schedule.source)}; expected: {XML_EXPECTED}"
     else:
         found = f"{describe_json(schedule.source)}; expected: {JSON_EXPECTED}"
     reasons = "".join(f"\n  {line}" for line in skipped[:5])
     more = f"\n  … and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-    return f"{name}: no event could be imported: {found}{reasons}{more}"
+    return f"{name}: no event could be imported: {found}{reasons}{more}\n  ({FORMATS_READ})"
 
 
 def keys_text(mapping: dict) -> str:
@@ -293,22 +419,41 @@ def describe_xml(root: ElementTree.Element) -> str:
 # --- reading ---------------------------------------------------------------------------
 
 
-def read_schedule(path: Path, skipped: list[str]) -> Schedule:
-    """The export at `path`, as JSON or XML by what it starts with."""
+# Files that are spreadsheets booklet cannot open, by their first bytes.
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003), also .doc
+ZIP = b"PK\x03\x04"  # .xlsx, .ods, .docx, .numbers…
+
+
+def read_schedule(path: Path, skipped: list[str], options: ImportOptions | None = None) -> Schedule:
+    """The export at `path`, its format known by its content, not its name: a zip is an
+    XLSX workbook, JSON by its keys (Sessionize, Indico, pretalx/c3voc), XML is frab, and
+    other text is a CSV spreadsheet."""
+    from . import indico, sessionize, spreadsheet  # each reader imports this module
+
+    options = options or ImportOptions()
     name = display_path(path)
     # Any file the user names (the anchor: links may lead anywhere), but a regular one.
     data = read_regular_file(path, [Path(path.absolute().anchor)], MAX_SCHEDULE_BYTES, "schedule")
+    if data.startswith(ZIP):
+        return spreadsheet.read_xlsx(data, name, skipped, options)
+    if data.startswith(OLD_EXCEL):
+        raise BookletError(
+            f"{name}: an Excel 97-2003 workbook (.xls), which booklet does not read; save it "
+            f"as .xlsx or CSV ({FORMATS_READ})"
+        )
     first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not first:
         raise BookletError(f"{name}: the file is empty")
     if first in (b"{", b"["):
-        return read_json_schedule(parse_json(data, name), name, skipped)
+        parsed = parse_json(data, name)
+        if sessionize.is_sessionize(parsed):
+            return sessionize.read_sessionize(parsed, name, skipped, options)
+        if indico.is_indico(parsed):
+            return indico.read_indico(parsed, name, skipped, options)
+        return read_json_schedule(parsed, name, skipped)
     if first == b"<":
         return read_xml_schedule(parse_xml(data, name), name, skipped)
-    raise BookletError(
-        f"{name}: not a schedule export; expected a frab XML file (<schedule>) "
-        "or a c3voc/pretalx schedule.json"
-    )
+    return spreadsheet.read_csv(data, name, skipped, options)
 
 
 def parse_json(data: bytes, name: str) -> object:
@@ -409,6 +554,34 @@ def read_json_schedule(data: object, name: str, skipped: list[str]) -> Schedule:
                     continue
                 schedule.events.append(json_event(entry, room, day_date, start_hour))
     return schedule
+
+
+def zone_named(name: str) -> datetime.tzinfo:
+    """The IANA time zone of that name ("Europe/Copenhagen"); BookletError if none."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BookletError(
+            f"no time zone '{shortened(name, 60)}'; give one like Europe/Copenhagen or UTC"
+        ) from None
+
+
+def timed(event: Event, start: datetime.datetime | None, end: datetime.datetime | None) -> Event:
+    """The event with its start and duration from two moments already in the zone the
+    booklet shows. Its day is left to the importer: a start in the small hours belongs to
+    the evening before."""
+    if start is None:
+        return event
+    event.timestamp = start.replace(tzinfo=None).isoformat()
+    event.start = f"{start.hour:02d}:{start.minute:02d}"
+    if end is not None and end > start:
+        event.duration = minutes_text(int((end - start).total_seconds() // 60))
+    return event
+
+
+def minutes_text(minutes: int) -> str:
+    """A duration as the exports write it: 90 -> "01:30"."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def json_event(entry: dict, room: str, day: str, day_start_hour: int | None) -> Event:
@@ -546,18 +719,21 @@ class Item:
 
     event: Event
     data: dict
-    day: datetime.date
-    start_minutes: int
+    day: datetime.date | None  # None (and no start) when no event of the file has a time
+    start_minutes: int | None
     duration_minutes: int | None
 
     def sort_key(self, room_numbers: dict[str, int]) -> tuple:
+        if self.start_minutes is None:  # by day, else in the file's order
+            return (self.day or datetime.date.min, 0, False, 0, 0)
         # The night's events come after the evening's: 00:30 sorts after 23:00.
         start_hour = self.event.day_start_hour
         night = self.start_minutes < 60 * (
             DEFAULT_DAY_START_HOUR if start_hour is None else start_hour
         )
         room = room_numbers.get(self.event.room, len(room_numbers))
-        return (self.day, night, self.start_minutes, room)
+        day = self.day or datetime.date.min
+        return (day, self.event.day_order, night, self.start_minutes, room)
 
     @property
     def written_span(self) -> tuple[int, int] | None:
@@ -568,11 +744,14 @@ class Item:
         return span(self.data["start"], self.data["end"])
 
 
-def draft_item(event: Event, skipped: list[str]) -> Item | None:
-    """The programme item for an event, or None (reported) when it cannot be one."""
+def draft_item(event: Event, skipped: list[str], untimed: bool = False) -> Item | None:
+    """The programme item for an event, or None (reported) when it cannot be one.
+    `untimed`: no event of the file has a time, so none is asked of this one."""
     if not event.title:
         skipped.append(f"{event.label}: no title; skipped")
         return None
+    if untimed:
+        return untimed_item(event, skipped)
     start = start_minutes(event, skipped)
     if start is None:
         return None
@@ -584,7 +763,7 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
             "in the night of a day before 0001-01-01; skipped"
         )
         return None
-    if day is None:
+    if day is None and not event.dateless:
         shown = shortened(event.day or event.timestamp or "none")
         skipped.append(f"{event.label}: no usable date ({shown}); skipped")
         return None
@@ -592,7 +771,8 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
     data: dict = {"id": None, "title": event.title, "kind": kind_of(event), "speakers": []}
     if abstract := abstract_of(event):
         data["abstract"] = abstract
-    data["day"] = day
+    if day is not None:
+        data["day"] = day
     data["start"] = clock(start)
     # An end past midnight is written as the clock shows it (23:30-01:15), as booklet
     # reads it; only an item too long for that (past midnight by more than half a day,
@@ -608,9 +788,33 @@ def draft_item(event: Event, skipped: list[str]) -> Item | None:
         data["room"] = event.room
     if event.track:
         data["track"] = event.track
+    if event.session:
+        data["session"] = event.session  # a title until assign_sessions makes it an id
     if language := language_code(event, skipped):
         data["language"] = language
     return Item(event, data, day, start, duration)
+
+
+def untimed_item(event: Event, skipped: list[str]) -> Item:
+    """An item without times; with its day, when the file gives one (a sheet of dates
+    and titles)."""
+    data: dict = {"id": None, "title": event.title, "kind": kind_of(event), "speakers": []}
+    if abstract := abstract_of(event):
+        data["abstract"] = abstract
+    try:
+        day: datetime.date | None = datetime.date.fromisoformat(event.day)
+        data["day"] = day
+    except ValueError:
+        day = None
+    if event.room:
+        data["room"] = event.room
+    if event.track:
+        data["track"] = event.track
+    if event.session:
+        data["session"] = event.session
+    if language := language_code(event, skipped):
+        data["language"] = language
+    return Item(event, data, day, None, None)
 
 
 def start_minutes(event: Event, skipped: list[str]) -> int | None:
@@ -637,6 +841,9 @@ def clock_minutes(value: str) -> int | None:
 
 def duration_minutes(event: Event, skipped: list[str]) -> int | None:
     """The duration in minutes, or None (reported): an item then has no end."""
+    if not event.duration:
+        skipped.append(f"{event.label}: no end or duration; end left out")
+        return None
     match = DURATION.fullmatch(event.duration)
     if not match or int(match[2]) > 59:
         skipped.append(
@@ -688,6 +895,9 @@ def kind_of(event: Event) -> str:
         )
     if kind == "talk" and re.search(r"\bkeynote\b", event.title, re.IGNORECASE):
         return "keynote"
+    # Without a type, a title that says "Workshop" is one (Sessionize, spreadsheets).
+    if not export_type and re.search(r"\bworkshop\b", event.title, re.IGNORECASE):
+        return "workshop"
     return kind
 
 
@@ -721,6 +931,8 @@ def language_code(event: Event, skipped: list[str]) -> str | None:
     """'en', also from 'EN' or 'en-GB'; None (reported) for what is not a language code."""
     if not event.language:
         return None
+    if named := LANGUAGE_NAMES.get(event.language.strip().casefold()):
+        return named
     code = re.split(r"[-_]", event.language.lower())[0]
     if re.fullmatch(r"[a-z]{2}", code):
         return code
@@ -749,6 +961,21 @@ class UniqueIds:
         self.numbers[base] = number
         self.taken.add(candidate)
         return candidate
+
+
+def assign_sessions(items: list[Item]) -> list[dict]:
+    """conference.yaml's sessions, one per session title the items name, in programme
+    order; each item's session becomes that session's id."""
+    ids = UniqueIds()
+    sessions: dict[str, dict] = {}
+    for item in items:
+        title = item.data.get("session")
+        if not title:
+            continue
+        if title not in sessions:
+            sessions[title] = {"id": ids.make(slug(title, max_length=40)), "title": title}
+        item.data["session"] = sessions[title]["id"]
+    return list(sessions.values())
 
 
 def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
@@ -800,6 +1027,14 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
                 if person.family_name:
                     speakers[key]["family_name"] = person.family_name
             speaker = speakers[key]
+            # What one talk leaves out, another may give (an affiliation, a photo).
+            for key_name, value in (
+                ("role", person.role),
+                ("affiliation", person.affiliation),
+                ("photo", person.photo),
+            ):
+                if value and key_name not in speaker:
+                    speaker[key_name] = value
             if person.bio and "bio" not in speaker and (bio := imported_markdown(person.bio)):
                 speaker["bio"] = bio
             item.data["speakers"].append(speaker["id"])
@@ -853,8 +1088,10 @@ def leave_out_overlapping_ends(items: list[Item], skipped: list[str]) -> None:
 # --- writing ------------------------------------------------------------------------------
 
 
-def conference_data(title: str, acronym: str, rooms: list[str], items: list[Item]) -> dict:
-    days = sorted({item.day for item in items})
+def conference_data(
+    title: str, acronym: str, rooms: list[str], items: list[Item], language: str = ""
+) -> dict:
+    days = sorted({item.day for item in items if item.day is not None})
     languages = Counter(
         item.data.get("language")
         for item in items
@@ -863,10 +1100,11 @@ def conference_data(title: str, acronym: str, rooms: list[str], items: list[Item
     data: dict = {
         "title": title,
         "organiser": acronym or title,
-        "language": languages.most_common(1)[0][0] if languages else "en",
-        "date": days[0],
+        "language": languages.most_common(1)[0][0] if languages else (language or "en"),
     }
-    if days[-1] != days[0]:
+    if days:
+        data["date"] = days[0]
+    if days and days[-1] != days[0]:
         data["end_date"] = days[-1]
     data["paper"] = "A5"
     data["rooms"] = rooms
@@ -900,7 +1138,11 @@ def yaml_text(part: str, data: object, notes: list[str]) -> str:
 
 
 def write_content(
-    folder: Path, conference: dict, speakers: list[dict], programme: list[dict]
+    folder: Path,
+    conference: dict,
+    speakers: list[dict],
+    programme: list[dict],
+    photos: dict[str, str] | None = None,
 ) -> None:
     what = "acronym" if conference["organiser"] != conference["title"] else "title"
     organiser_notes = [
@@ -908,14 +1150,20 @@ def write_content(
         "put the real organiser here.",
     ]
     programme_notes = ["Imported from a schedule export."]
-    if any("end" not in item for item in programme):
+    if any("start" in item and "end" not in item for item in programme):
         programme_notes += [
             "Items without an end overlap a shorter item in their room, had no usable",
             "duration or run more than half a day past midnight (see the import's report).",
         ]
+    speaker_notes = []
+    if photos:
+        speaker_notes = [
+            "Photos in the export, not downloaded: save one as photos/<id>.jpg in this",
+            "folder and add `photo: photos/<id>.jpg` to the speaker.",
+        ] + [f"  {speaker_id}: {address}" for speaker_id, address in photos.items()]
     files = {
         "conference.yaml": yaml_text("conference", conference, organiser_notes),
-        "speakers.yaml": yaml_text("speakers", speakers, []),
+        "speakers.yaml": yaml_text("speakers", speakers, speaker_notes),
         "programme.yaml": yaml_text("programme", programme, programme_notes),
     }
     try:

@@ -531,7 +531,7 @@ def test_a_broken_export_imports_the_rest_and_reports_each_event(tmp_path):
         event(3, "Bad start", "25:99", date=""),  # no usable start at all
         event(4, "Bad start, good date", "25:99", date="2031-05-13T14:00:00+02:00"),
         event(5, "Bad duration", "15:00", "xx"),
-        event(6, "Fine too", "16:00", language="English"),
+        event(6, "Fine too", "16:00", language="Klingonese"),
         "not an event",
     ]
     report, folder = import_events(tmp_path, events)
@@ -547,7 +547,7 @@ def test_a_broken_export_imports_the_rest_and_reports_each_event(tmp_path):
         "event 5 'Bad duration': duration 'xx' is not HH:MM; end left out"
     ]
     assert skipped_lines_of(report, 6) == [
-        "event 6 'Fine too': language 'English' is not a two-letter code; left out"
+        "event 6 'Fine too': language 'Klingonese' is not a two-letter code; left out"
     ]
     assert "day 2031-05-13, room Aula: entry 7 is not an event; skipped" in report.skipped
     programme = items_by_id(folder)
