@@ -209,11 +209,12 @@ def import_command(
 ) -> None:
     """Turn a conference's schedule export into content you can edit and build.
 
-    Never overwrites: the content folder must not hold content yet. Everything skipped or
-    repaired is reported, one line each.
+    Never overwrites content; reports each thing it skipped or repaired, one line each.
+
+    Example: booklet import schedule.xml -o content
 
     \b
-    Examples, one per format:
+    One per format:
       booklet import schedule.json -o content    pretalx, c3voc
       booklet import schedule.xml -o content     frab, Pentabarf, FOSDEM
       booklet import sessionize.json -o content  Sessionize API, view "All"
