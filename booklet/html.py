@@ -46,6 +46,18 @@ _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 _markdown.validateLink = lambda url: (
     url.strip().lower().startswith(("http://", "https://", "mailto:", "#"))
 )
+_normalize_link = _markdown.normalizeLink
+
+
+def _link_address(url: str) -> str:
+    """'[Privacy International](privacyinternational.org)' links to the web; a link
+    to anything else but mail and the booklet itself ('[notes](notes.txt)') prints as
+    its text alone. Either way not as written, brackets and all."""
+    address = _normalize_link(markup.with_scheme(url))
+    return address if _markdown.validateLink(address) else typography.NO_LINK
+
+
+_markdown.normalizeLink = _link_address
 
 
 def markdown(text: str | None) -> Markup:
@@ -149,6 +161,10 @@ class Talk:
     anchor: str
     speakers: list[Speaker]
     page: int | None = None
+    # An item given more than once has one abstract, under its first time: the later
+    # times refer to it (repeat_of), and it lists them (repeats).
+    repeat_of: Talk | None = field(default=None, repr=False)
+    repeats: list[Talk] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -268,7 +284,7 @@ class BookletView:
 
     @cached_property
     def abstract_talks(self) -> list[Talk]:
-        return [talk for talk in self.talks if self.has_page(talk.item)]
+        return [talk for talk in self.talks if self.has_page(talk.item) and talk.repeat_of is None]
 
     @cached_property
     def programme_days(self) -> list[tuple[datetime.date | None, list[Talk]]]:
@@ -311,6 +327,19 @@ class BookletView:
         return [
             (index, day, talks) for index, (day, talks) in enumerate(_by_day(self.abstract_talks))
         ]
+
+    @cached_property
+    def days_opening_a_part(self) -> tuple[int, ...]:
+        """The days of abstracts that open a part of a large booklet (parts.py lays them
+        out apart, each from a right-hand page). Other days begin on a new page of
+        either hand, so that no page is left blank; one document of the same booklet
+        breaks at the same days, and so has the same pages."""
+        from .parts import _day_groups, worth_parts  # parts.py imports this module
+
+        if not worth_parts(self.loaded):
+            return ()
+        groups = _day_groups([len(talks) for _, _, talks in self.abstract_days])
+        return tuple(group[0] for group in groups[1:] if group)
 
     @property
     def has_times(self) -> bool:
@@ -439,6 +468,7 @@ def booklet_view(
         )
     )
 
+    _join_repeats(talks)
     if page_of is not None:
         for talk in talks:
             if has_page(content.conference, talk.item):
@@ -448,7 +478,7 @@ def booklet_view(
         speaker.id: IndexEntry(speaker, f"speaker-{speaker.id}") for speaker in content.speakers
     }
     for talk in talks:
-        if has_page(content.conference, talk.item):
+        if has_page(content.conference, talk.item) and talk.repeat_of is None:
             for speaker in talk.speakers:
                 entries[speaker.id].talks.append(talk)
     language = content.conference.language
@@ -460,6 +490,23 @@ def booklet_view(
         ),
     )
     return BookletView(loaded, page_of, talks, speaker_index, created)
+
+
+def _join_repeats(talks: list[Talk]) -> None:
+    """An item given more than once (a workshop each day, a meeting at every camp) has
+    one abstract: the same title, abstract, speakers and kind is one item at several
+    times. Its later times refer to the first, where the abstract lists them all."""
+    first_of: dict[tuple, Talk] = {}
+    for talk in talks:
+        item = talk.item
+        if not item.abstract:
+            continue
+        key = (" ".join(item.title.split()).casefold(), item.abstract.strip(),
+               tuple(item.speakers), item.kind)  # fmt: skip
+        first = first_of.setdefault(key, talk)
+        if first is not talk:
+            talk.repeat_of, talk.anchor = first, first.anchor
+            first.repeats.append(talk)
 
 
 SPEAKERS, AFFILIATIONS = "speaker-index", "affiliation-index"

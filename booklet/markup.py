@@ -98,6 +98,27 @@ MAX_DEPTH = 40
 _BREAK = "\x00"  # a <br> until the paragraph is written; clean_text removed every NUL
 _PARAGRAPH = "\x01"  # a paragraph break inside running text (<br><br>, a blank line)
 _WEB = ("http://", "https://", "mailto:")
+# A web address written without its scheme ("privacyinternational.org/campaigns"), as
+# schedule exports and organisers often do: a host of two or more labels, the last of
+# letters, then nothing, or a path, query or fragment.
+# Not "report.pdf": a name whose last part is a file's type is a file, not a host.
+_BARE_HOST = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?!(?:pdf|txt|html?|md|png|jpe?g|gif|svg|docx?|xlsx?|pptx?|odt|zip|csv|json|xml|ya?ml"
+    r"|py|js|css)(?:$|[/?#:]))[a-z]{2,}(?::\d+)?(?=$|[/?#])",
+    re.I,
+)
+_BARE_MAIL = re.compile(r"[^@\s/:]+@(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)
+
+
+def with_scheme(address: str) -> str:
+    """A link's address as a browser or mail program would take it: 'example.org' is
+    https://example.org, 'info@example.org' is mailto:info@example.org; anything else is
+    left as it is (and refused if it is not the web or mail)."""
+    address = address.strip()
+    if _BARE_MAIL.match(address):
+        return "mailto:" + address
+    return "https://" + address if _BARE_HOST.match(address) else address
 
 
 def html_to_markdown(text: str) -> str:
@@ -352,7 +373,7 @@ def _wrap(content: str, mark: str) -> str:
 
 def _link(content: str, href: str) -> str:
     """A link to the web or to mail keeps its address; any other is its text only."""
-    address = href.strip()
+    address = with_scheme(href)
     if not address.lower().startswith(_WEB) or not content.strip():
         if content.strip() or not address.lower().startswith(_WEB):
             return content

@@ -63,6 +63,8 @@ FILL_MAX = 0.9  # a window shorter than its page is drawn larger, up to this
 SHORT = 15  # minutes: items this short in one room, back to back, are one box
 STEP = 15  # window edges on the quarter hour
 DEFAULT_LENGTH = 30  # an item without an end, with nothing after it in its room
+# A night that runs this long past midnight (sets until 5:00) may get a smaller scale.
+NIGHT_SCALE_AFTER = 180
 
 
 @dataclass
@@ -127,6 +129,7 @@ class GridPage:
     opens_day: bool  # carries the day's heading (and its bookmark)
     opens_programme: bool = False  # carries the programme's heading (no page before it)
     night: bool = False  # its hours run past midnight: the day's name gets the night cue
+    starts_spread: bool = False  # the first page of a day of more than one: a left page
 
 
 @dataclass
@@ -168,15 +171,10 @@ class ProgrammeLayout:
     tracks: list[str]
     marks: dict[str, str] = field(default_factory=dict)  # track -> its letter
     colours: dict[str, str] = field(default_factory=dict)  # track -> its colour
-
-    @property
-    def opens_with_overview(self) -> bool:
-        """Spreads start on a left page: the programme's heading and an overview of when
-        each room runs take the right page before them, so no page is left blank. Rooms
-        printed one by one need that overview too."""
-        return any(
-            not day.pages or any(page.side == "left" for page in day.pages) for day in self.days
-        )
+    # The programme's heading and an overview of its days (when each room runs, and on
+    # which page) take a right page, so that the days start on a left one. A programme
+    # of one page carries its heading on that page instead.
+    opens_with_overview: bool = True
 
     def colour(self, track: str | None) -> str:
         return self.colours.get(track, "transparent") if track else "transparent"
@@ -248,53 +246,71 @@ def programme_layout(
     for index, (day, talks) in enumerate(programme_days):
         used = {talk.item.room for talk in talks if talk.item.room}
         rooms = [room for room in room_order if room in used]
-        plans.append((index, day, talks, rooms, _list_day(talks, rooms, index)))
-    # No overview page before the grids: the first page carries the programme's heading.
-    opening = all(len(rooms) <= per_page for _, _, _, rooms, _ in plans)
-    # Pages after the overview (a right page): a spread must start on a left page, at an
-    # odd position. A day of single pages before it takes one page more when needed.
-    position = 1
-    previous_single: int | None = None
-    for index, day, talks, rooms, listing in plans:
-        anchor = f"programme-day-{index}"
-        if len(rooms) > 2 * per_page:
-            layout.days.append(ProgrammeDay(day, anchor, [], listing))
-            previous_single = None  # a list's length is not known here
-            continue
-        spread = len(rooms) > per_page
-        pages = _grid_day(day, talks, rooms, layout, opening and index == 0)
-        if spread and position % 2 == 0 and previous_single is not None:
-            earlier = layout.days[previous_single]
-            _, _, earlier_talks, earlier_rooms, _ = plans[previous_single]
-            longer = _grid_day(
-                earlier.day, earlier_talks, earlier_rooms, layout,
-                opening and previous_single == 0, windows=_windows_count(earlier.pages) + 1,
-            )  # fmt: skip
-            position += len(longer) - len(earlier.pages)
-            earlier.pages = longer
-        layout.days.append(ProgrammeDay(day, anchor, pages, listing))
-        position += len(pages)
-        previous_single = None if spread else index
-    # The part after the programme opens on a right page: an odd count of pages after
-    # the overview's would leave a blank one. A day of single pages after the last
-    # spread takes one page more instead.
-    if layout.opens_with_overview and all(day.pages for day in layout.days) and position % 2:
-        after_spreads = [
-            index for index, day in enumerate(layout.days)
-            if not any(page.side == "left" for d in layout.days[index:] for page in d.pages)
-        ]  # fmt: skip
-        if after_spreads:
-            last = layout.days[after_spreads[-1]]
-            _, _, last_talks, last_rooms, _ = plans[after_spreads[-1]]
-            last.pages = _grid_day(
-                last.day, last_talks, last_rooms, layout, False,
-                windows=_windows_count(last.pages) + 1,
-            )  # fmt: skip
+        plans.append((day, talks, rooms, _list_day(talks, rooms, index)))
+    listed = [len(rooms) > 2 * per_page for _, _, rooms, _ in plans]
+    extras = [0] * len(plans)
+
+    def lay(index: int, opening: bool = False) -> list[GridPage]:
+        day, talks, rooms, _ = plans[index]
+        return [] if listed[index] else _grid_day(day, talks, rooms, layout, opening, extras[index])
+
+    pages = [lay(index) for index in range(len(plans))]
+    # A programme of one page carries its own heading; any more open with an overview
+    # of the days (and their pages) on a right page, so that the days start on a left one.
+    if len(plans) == 1 and len(pages[0]) <= 1:
+        opening = lay(0, opening=True)
+        if len(opening) == 1:
+            pages[0] = opening
+            layout.opens_with_overview = False
+    if layout.opens_with_overview:
+        _whole_spreads(pages, listed, extras, lay)
+    for index, (day, _, _, listing) in enumerate(plans):
+        if len(pages[index]) > 1 or (pages[index] and pages[index][0].side == "left"):
+            pages[index][0].starts_spread = True
+        layout.days.append(ProgrammeDay(day, f"programme-day-{index}", pages[index], listing))
     return layout
 
 
-def _windows_count(pages: list[GridPage]) -> int:
-    return sum(1 for page in pages if page.side != "right")
+def _whole_spreads(pages: list[list[GridPage]], listed: list[bool], extras: list[int], lay) -> None:
+    """Facing pages never show two days, so that a reader never takes one day's hours
+    for another's: a day of more than one page starts on a left page and takes whole
+    spreads, by one window more where it needs one, or by one more for the single-page
+    day before it. Two days of one page each may face each other. The programme ends on
+    a left page, so that the part after it opens on the right without a blank page."""
+    offset: int | None = 0  # pages after the overview (a right page): even is a left page
+
+    def one_page(index: int) -> bool:
+        return index >= 0 and not listed[index] and len(pages[index]) == 1
+
+    def longer(index: int) -> int:
+        """One page more for the day: a window more, or two if one falls in a gap."""
+        before, extra = pages[index], extras[index]
+        for more in range(1, 4):
+            extras[index] = extra + more
+            pages[index] = lay(index)
+            if len(pages[index]) == len(before) + 1:
+                return 1
+        pages[index], extras[index] = before, extra  # no count gives one page more
+        return 0
+
+    last = len(pages) - 1
+    for index in range(len(pages)):
+        if listed[index]:
+            offset = None  # a list's length is not known here
+            continue
+        many = len(pages[index]) > 1
+        if offset is not None and offset % 2 and many and one_page(index - 1):
+            offset += longer(index - 1)
+        if many and len(pages[index]) % 2 and index < last:
+            longer(index)
+        offset = None if offset is None else offset + len(pages[index])
+    if not pages or offset is None or offset % 2 or listed[last]:
+        return
+    spread = pages[last][0].side == "left"
+    if len(pages[last]) > 1 and not spread:
+        longer(last)
+    elif one_page(last) and one_page(last - 1):
+        longer(last - 1)
 
 
 def _minutes(talks: list[Talk]) -> list[tuple[Talk, int, int | None]]:
@@ -397,7 +413,7 @@ def _grid_day(
     rooms: list[str],
     layout: ProgrammeLayout,
     opens_programme: bool,
-    windows: int | None = None,
+    extra: int = 0,
 ) -> list[GridPage]:
     per_page = ROOMS_PER_PAGE[layout.paper]
     spread = len(rooms) > per_page
@@ -426,7 +442,7 @@ def _grid_day(
                          index == 0, opens_programme and index == 0)
                 for index, (side, names) in enumerate(sides)]  # fmt: skip
 
-    windows_of_day = _windows(boxes, area, column, windows)
+    windows_of_day = _windows(boxes, area, column, extra)
 
     pages: list[GridPage] = []
     for number, (window_start, window_end, scale) in enumerate(windows_of_day):
@@ -491,55 +507,109 @@ def _scale(boxes: list[Box], need: dict[int, float]) -> float:
 
 
 def _windows(
-    boxes: list[Box], area: float, column: float, count: int | None
+    boxes: list[Box], area: float, column: float, extra: int = 0
 ) -> list[tuple[int, int, float]]:
     """The day cut into windows that each fill a page: (start, end, mm per minute).
 
-    Each window is as long as its own boxes allow (a night of long sets is drawn at a
-    smaller scale than an afternoon of short talks), ending where fewest boxes run
-    across; then all are shortened alike until the last is as full as the others, or
-    until the day takes `count` windows."""
-    edges = sorted({b.start for b in boxes} | {b.end for b in boxes})
-    last = max(b.end for b in boxes)
+    One scale for the day, so that an hour is as tall on every page of it and a reader
+    compares lengths across pages: the day is cut into as few windows of about equal
+    length as its busiest hours allow (`extra` more when the pages must come out even).
+    The night after it (long sets after midnight, few of them) may be drawn at a smaller
+    scale of its own, when that saves pages; its pages say "night" and their hours."""
     need = {id(b): _needed_height(b, column) / (b.end - b.start) for b in boxes}
-    crossing = {e: sum(b.start < e < b.end for b in boxes) for e in edges}
+    first = min(b.start for b in boxes) // STEP * STEP
+    last = max(b.end for b in boxes)
+    whole = _cut(boxes, need, first, last, area, extra)
+    if last - DAY < NIGHT_SCALE_AFTER or first >= DAY:
+        return whole
+    evening_ends = max(min(b.end, DAY) for b in boxes if b.start < DAY)
+    evening = _cut(boxes, need, first, evening_ends, area, extra)
+    night = _cut(boxes, need, DAY, last, area, 0, largest=evening[0][2])
+    return evening + night if len(evening) + len(night) <= len(whole) else whole
 
-    def cut(fill: float) -> list[tuple[int, int, float]]:
-        windows = []
-        start = min(b.start for b in boxes) // STEP * STEP
-        while start < last:
-            best = None
-            for end in [e for e in edges if e > start] + [last]:
-                inside = [b for b in boxes if b.end > start and b.start < end]
-                if (end - start) * _scale(inside, need) > area * fill and best is not None:
-                    break
-                # Longer is better, and so is an edge few boxes run across.
-                score = (end - start) - 45 * crossing[end]
-                best = (end, score) if best is None or score >= best[1] else best
-                if end == last:
-                    break
-            end = best[0] if best else last
-            # Prefer an edge nobody crosses in the window's last quarter.
-            calm = [e for e in edges if start + 0.75 * (end - start) <= e <= end
-                    and not crossing[e]]  # fmt: skip
-            end = max(calm) if calm else end
-            windows.append((start, end, min(FILL_MAX, area / max(end - start, 1))))
-            later = [b.start for b in boxes if b.start >= end]
-            start = max(end, min(later) // STEP * STEP) if later else last
-        return windows
 
-    def fullness(windows: list[tuple[int, int, float]]) -> float:
-        """How full the emptiest page is, as the boxes' text needs it."""
-        return min(
-            (end - start) * _scale([b for b in boxes if b.end > start and b.start < end],
-                                   need) / area
-            for start, end, _ in windows
-        )  # fmt: skip
+def _cut(
+    boxes: list[Box],
+    need: dict[int, float],
+    first: int,
+    last: int,
+    area: float,
+    extra: int,
+    largest: float = FILL_MAX,
+) -> list[tuple[int, int, float]]:
+    """[first, last) in windows of about equal length at one scale: the fewest whose
+    scale gives every window's boxes what their text needs, then `extra` more. Each edge
+    moves up to half an hour to where fewest boxes run across; a window's empty start (a
+    gap in the day) is left out, and a window with nothing in it is no page."""
+    edges = sorted({b.start for b in boxes} | {b.end for b in boxes})
 
-    tries = [cut(fill / 10) for fill in range(10, 3, -1)]
-    wanted = max(count or 0, len(tries[0]))
-    same = [w for w in tries if len(w) == wanted] or tries[:1]
-    return max(same, key=fullness)
+    def inside(start: int, end: int) -> list[Box]:
+        return [b for b in boxes if b.end > start and b.start < end]
+
+    def crossing(minute: int) -> int:
+        return sum(b.start < minute < b.end for b in boxes)
+
+    # The time something runs, as (start, end) stretches: the windows share it out
+    # equally, so that a break of an hour in the day does not leave a page half empty.
+    busy: list[list[int]] = []
+    for box in sorted(boxes, key=lambda b: b.start):
+        start, end = max(box.start, first), min(box.end, last)
+        if start >= end:
+            continue
+        if busy and start <= busy[-1][1]:
+            busy[-1][1] = max(busy[-1][1], end)
+        else:
+            busy.append([start, end])
+    busy_total = sum(end - start for start, end in busy)
+
+    def busy_minute(share: float) -> int:
+        """The clock minute by which `share` of the busy time has passed."""
+        for start, end in busy:
+            if share <= end - start:
+                return start + round(share)
+            share -= end - start
+        return last
+
+    def clock_minute(share: float) -> int:
+        return first + round(share * (last - first) / busy_total)
+
+    def cut(windows: int) -> tuple[list[tuple[int, int]], float]:
+        """The better of two cuts: equal shares of the busy time, or of the clock."""
+        cuts = [cut_by(windows, busy_minute), cut_by(windows, clock_minute)]
+        fitting = [(spans, scale) for spans, scale in cuts if fits(spans, scale)] or cuts
+        return max(fitting, key=lambda candidate: candidate[1])
+
+    def cut_by(windows: int, minute_at) -> tuple[list[tuple[int, int]], float]:
+        bounds = [first]
+        for number in range(1, windows):
+            target = round(minute_at(number * busy_total / windows) / STEP) * STEP
+            near = [e for e in edges if abs(e - target) <= 30 and bounds[-1] < e < last]
+            near += [target] if bounds[-1] < target < last else []
+            if near:
+                bounds.append(min(near, key=lambda e: (crossing(e), abs(e - target))))
+        bounds.append(last)
+        spans = []
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            boxes_in = inside(start, end)
+            if not boxes_in:
+                continue
+            if not any(b.start < start for b in boxes_in):  # a gap before its first box
+                start = max(start, min(b.start for b in boxes_in) // STEP * STEP)
+            spans.append((start, end))
+        longest = max((end - start for start, end in spans), default=1)
+        return spans, min(largest, area / max(longest, 1))
+
+    def fits(spans: list[tuple[int, int]], scale: float) -> bool:
+        return all(_scale(inside(start, end), need) <= scale + 1e-9 for start, end in spans)
+
+    windows = 1
+    spans, scale = cut(windows)
+    while not fits(spans, scale) and windows < (last - first) // STEP:
+        windows += 1
+        spans, scale = cut(windows)
+    if extra:
+        spans, scale = cut(windows + extra)
+    return [(start, end, scale) for start, end in spans]
 
 
 def _place(

@@ -83,7 +83,19 @@ def _html(content: str) -> Token:
 def print_addresses(markdown: MarkdownIt) -> None:
     """Make `markdown` print link addresses and break web addresses (module's doc)."""
     markdown.add_render_rule("text", _render_text)
+    markdown.add_render_rule("link_open", _render_link_open)
     markdown.add_render_rule("link_close", _render_link_close)
+
+
+# A link to what a booklet cannot link to (a file, a script) is given this address by
+# html.py, so that it prints as its text alone instead of as "[text](file.txt)".
+NO_LINK = "#no-link"
+
+
+def _render_link_open(self, tokens: list[Token], index: int, options, env) -> str:
+    if tokens[index].attrGet("href") == NO_LINK:
+        return ""
+    return self.renderToken(tokens, index, options, env)
 
 
 def _render_text(self, tokens: list[Token], index: int, options, env) -> str:
@@ -104,6 +116,8 @@ def _render_link_close(self, tokens: list[Token], index: int, options, env) -> s
     while opening > 0 and tokens[opening].type != "link_open":
         opening -= 1
     href = str(tokens[opening].attrGet("href") or "")
+    if href == NO_LINK:
+        return ""
     text = "".join(
         token.content for token in tokens[opening + 1 : index] if token.type != "html_inline"
     )

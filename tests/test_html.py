@@ -54,7 +54,10 @@ def test_typesetting_turns_a_lone_hyphen_into_a_dash_and_binds_one_letter_words(
 
 
 def test_markdown_links_go_to_the_web_to_mail_or_within_the_booklet_only(tmp_path):
-    abstract = "[site](https://example.org) [mail](mailto:a@b.dk) [notes](../notes.txt) [x](file:///etc/passwd)"
+    abstract = (
+        "[site](https://example.org) [mail](mailto:a@b.dk) [notes](../notes.txt) "
+        "[x](file:///etc/passwd) [PI](privacyinternational.org) [ask](info@example.org)"
+    )
     folder = write_content(
         tmp_path / "c",
         {"title": "Links", "organiser": "O", "language": "en"},
@@ -70,8 +73,12 @@ def test_markdown_links_go_to_the_web_to_mail_or_within_the_booklet_only(tmp_pat
     )
     html = render_html(load_content(folder))
     assert 'href="https://example.org"' in html and 'href="mailto:a@b.dk"' in html
-    assert "../notes.txt" in html and 'href="../notes.txt"' not in html
-    assert 'href="file:' not in html
+    # A link to a file prints as its text alone; an address without its scheme is the
+    # web's (or mail's), as a browser would take it.
+    assert "notes.txt" not in html and ">notes<" not in html and " notes " in html
+    assert 'href="file:' not in html and "passwd" not in html
+    assert 'href="https://privacyinternational.org"' in html
+    assert 'href="mailto:info@example.org"' in html
     result = booklet.build(folder, tmp_path / "out")
     titles = [
         item.title

@@ -40,13 +40,20 @@ def day_pages(reader, heading: str) -> list[int]:
 DAYS = {"2031-05-13": "Tirsdag den 13. maj 2031", "2031-05-14": "Onsdag den 14. maj 2031"}
 
 
+def grid_pages(reader) -> range:
+    """The grid's pages: after the overview, which opens the programme on its own page."""
+    start, end = section_page(reader, "Program"), section_page(reader, "Oplæg")
+    overview = page_text(reader.pages[start - 1])
+    assert all(day in overview for day in DAYS.values())
+    return range(start + 1, end)
+
+
 def test_each_day_shows_its_four_rooms_side_by_side_on_pages_of_its_own(two_days):
     """Four rooms fit on an A5 page (programme.py: six do): no spread is needed, and no
     page holds two days."""
     _, reader, _ = two_days
-    start, end = section_page(reader, "Program"), section_page(reader, "Oplæg")
     for day in DAYS.values():
-        pages = [n for n in range(start, end) if day in page_text(reader.pages[n - 1])]
+        pages = [n for n in grid_pages(reader) if day in page_text(reader.pages[n - 1])]
         assert pages, day
         for number in pages:
             text = page_text(reader.pages[number - 1])
@@ -61,7 +68,15 @@ def test_every_talk_is_in_the_grid_with_the_page_of_its_abstract(two_days):
     for item in programme:
         assert item["title"] in grid_text, item["title"]
     references = [r for n in range(start, end) for r in page_references(reader, n - 1)]
-    assert {r.destination for r in references} == {f"talk-{item['id']}" for item in programme}
+    talks = {r.destination for r in references if r.destination.startswith("talk-")}
+    assert talks == {f"talk-{item['id']}" for item in programme}
+    # The overview names the page where each day starts.
+    days = [r for r in references if r.destination.startswith("programme-day-")]
+    assert [r.destination for r in days] == ["programme-day-0", "programme-day-1"]
+    assert all(
+        DAYS[day] in page_text(reader.pages[r.printed - 1])
+        for r, day in zip(days, DAYS, strict=True)
+    )
     for reference in references:
         assert reference.printed == reference.target_page_number, reference
 
@@ -80,8 +95,7 @@ def test_abstracts_follow_day_time_and_room(two_days):
 
 def test_every_page_of_the_grid_has_the_legend_of_its_days_tracks(two_days):
     _, reader, programme = two_days
-    start, end = section_page(reader, "Program"), section_page(reader, "Oplæg")
-    for number in range(start, end):
+    for number in grid_pages(reader):
         text = page_text(reader.pages[number - 1])
         (day,) = [day for day, heading in DAYS.items() if heading in text]
         for track in {item["track"] for item in programme if str(item["day"]) == day}:
@@ -113,3 +127,35 @@ def test_a_day_without_rooms_and_breaks_beside_talks_keep_every_item(tmp_path):
         assert grid.count(item["title"]) == 1, item["title"]
     # 9:00 and 09:00 are one time: the plenary row, then one row with both rooms.
     assert grid.index("Welcome") < grid.index("Talk in A") < grid.index("Talk in B")
+
+
+def test_an_item_given_three_times_has_one_abstract_that_lists_the_other_times(tmp_path):
+    """camp2019's "Meet CADUS!" four times: one abstract, under its first time, with the
+    others after "Also:"; every time in the grid and the index refers to its page."""
+    conference = {"title": "Camp", "organiser": "Org", "language": "en", "rooms": ["A", "B"]}
+    speakers = [{"id": "cc", "name": "Corinna Cadus"}, {"id": "sam", "name": "Sam Stone"}]
+    meet = {"title": "Meet CADUS!", "speakers": ["cc"], "abstract": "Humanitarian aid, open."}
+    programme = [
+        {**meet, "day": "2031-05-13", "start": "14:00", "end": "15:00", "room": "A"},
+        {"title": "Other", "speakers": ["sam"], "day": "2031-05-13", "start": "14:00",
+         "end": "15:00", "room": "B", "abstract": "Something else."},
+        {**meet, "day": "2031-05-14", "start": "14:00", "end": "15:00", "room": "A"},
+        {**meet, "day": "2031-05-15", "start": "01:00", "end": "02:00", "room": "B"},
+    ]  # fmt: skip
+    result = booklet.build(write_content(tmp_path / "c", conference, speakers, programme), tmp_path)
+    reader = pypdf.PdfReader(result.pdf_path)
+    start, end = section_page(reader, "Talks"), section_page(reader, "Speakers")
+    abstracts = " ".join(page_text(reader.pages[n - 1]) for n in range(start, end))
+    assert abstracts.count("Humanitarian aid, open.") == 1
+    assert [title for title, _ in bookmarks(reader)].count("Meet CADUS!") == 1
+    also = abstracts[abstracts.index("ALSO:") :]
+    assert also.startswith("ALSO: WEDNESDAY, MAY 14, 2031 14:00–15:00; THURSDAY, MAY 15, 2031")
+    assert "2031 NIGHT 01:00–02:00, B" in also
+    meet_anchors = {a for a in result.page_of if a.startswith("talk-") and "meet" in a}
+    assert len(meet_anchors) == 1  # one abstract, one link target
+    references = [r for n in range(len(reader.pages)) for r in page_references(reader, n)]
+    to_meet = [r for r in references if r.destination in meet_anchors]
+    assert len(to_meet) >= 4  # three boxes in the grid, one index entry
+    assert all(r.printed == r.target_page_number for r in to_meet)
+    index = page_text(reader.pages[section_page(reader, "Speakers") - 1])
+    assert f"{to_meet[0].printed}Cadus,Corinna" in index.replace(" ", "")  # one page, once

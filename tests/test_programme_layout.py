@@ -169,29 +169,67 @@ def test_no_page_of_a_day_is_near_empty():
             assert page.time_height >= 0.4 * tallest, (rooms, page.window)
 
 
-def test_spreads_start_on_a_left_page_after_days_of_single_pages():
-    """After the overview (a right page), pages alternate left, right: a day of one page
-    per window before a spread day takes one page more when its count is odd."""
-    names = [f"Room {n + 1}" for n in range(10)]
-    for seed in range(4):
-        talks = talks_of(congress_day(3, DAY, seed) + congress_day(10, DAY.replace(day=14), seed))
-        layout = programme_layout(by_day(talks), names, "A5")
-        position = 1
-        for day in layout.days:
-            for page in day.pages:
-                if page.side == "left":
-                    assert position % 2 == 1, seed
-                position += 1
+def one_day_of(rooms: int, day: datetime.date, seed: int, hours: int) -> list[dict]:
+    """A congress day cut to its first `hours` hours: a short day fits one page."""
+    items = congress_day(rooms, day, seed)
+    return [item for item in items if item["start"] < clock(10 * 60 + hours * 60)]
 
 
-def test_the_programme_ends_where_the_next_part_needs_no_blank_page():
-    """The overview and the grids are an even count of pages (the abstracts open on a
-    right page) when a day of single pages after the spreads can take one more."""
+def test_facing_pages_never_show_two_days():
+    """After the overview (a right page), a day of more than one page starts on a left
+    page and fills whole spreads, the last day aside, which ends on a left page facing the
+    abstracts; days of a page each may face each other. Mixes of short days, long days
+    and spread days, in every order."""
     names = [f"Room {n + 1}" for n in range(10)]
-    for seed in range(4):
-        talks = talks_of(congress_day(10, DAY, seed) + congress_day(3, DAY.replace(day=14), seed))
-        layout = programme_layout(by_day(talks), names, "A5")
-        assert (1 + sum(len(day.pages) for day in layout.days)) % 2 == 0, seed
+    kinds = [(3, 3), (3, 15), (10, 15), (2, 2)]  # (rooms, hours): short, long, spread
+    checked_ends = 0
+    for seed in range(12):
+        chance = random.Random(seed)
+        programme = []
+        for number in range(chance.randint(2, 4)):
+            rooms, hours = chance.choice(kinds)
+            programme += one_day_of(rooms, DAY + datetime.timedelta(days=number), seed, hours)
+        layout = programme_layout(by_day(talks_of(programme)), names, "A5")
+        assert layout.opens_with_overview
+        offset, counts = 0, [len(day.pages) for day in layout.days]
+        for number in range(len(layout.days)):
+            last = number == len(layout.days) - 1
+            if counts[number] > 1:
+                assert offset % 2 == 0, (seed, number, counts)  # starts on a left page
+                assert counts[number] % 2 == 0 or last, (seed, number, counts)
+            offset += counts[number]
+        spread_last = layout.days[-1].pages[0].side == "left"
+        lonely_last = counts[-1] == 1 and len(counts) > 1 and counts[-2] > 1
+        if not spread_last and not lonely_last:
+            assert offset % 2 == 1, (seed, counts)  # the abstracts open on the right
+            checked_ends += 1
+    assert checked_ends >= 4
+
+
+def scale_of(page) -> float:
+    """Millimetres per minute, from the half-hour marks."""
+    first, second = page.marks[0], page.marks[1]
+    return (second.top - first.top) / 30
+
+
+def test_a_day_has_one_time_scale_and_its_long_night_may_have_a_smaller_one():
+    for rooms, seed in [(4, 1), (7, 2), (12, 3), (3, 8)]:
+        talks = talks_of(congress_day(rooms, DAY, seed=seed))
+        # Sets in one room until five in the morning.
+        talks += talks_of([
+            {"id": f"set-{hour}", "title": f"DJ set {hour}", "day": DAY.isoformat(),
+             "start": clock(hour * 60), "end": clock(hour * 60 + 90), "room": "Room 1",
+             "track": "Music"}
+            for hour in (25, 26, 27, 28) if rooms != 3
+        ])  # fmt: skip
+        names = [f"Room {n + 1}" for n in range(rooms)]
+        pages = programme_layout(by_day(talks), names, "A5").days[0].pages
+        evening = {round(scale_of(p), 4) for p in pages if not p.window[0].startswith("0")}
+        night = {round(scale_of(p), 4) for p in pages if p.window[0].startswith("0")}
+        assert len(evening) == 1 and len(night) <= 1, (rooms, evening, night)
+        assert not night or max(night) <= min(evening)
+        for page in pages:  # each page names its hours
+            assert page.window[0] < page.window[1] or page.window[1] == "00:00" or page.night
 
 
 def test_more_rooms_than_a_spread_holds_are_printed_per_room():
@@ -321,7 +359,7 @@ def test_each_spread_holds_the_same_hours_across_all_its_rooms(congress):
 def test_every_item_links_once_to_its_abstract_with_the_right_page(congress):
     _, reader, programme = congress
     references = [r for index in programme_pages(reader) for r in page_references(reader, index)]
-    destinations = [r.destination for r in references]
+    destinations = [r.destination for r in references if "programme-day-" not in r.destination]
     assert sorted(destinations) == sorted(f"/talk-{item['id']}" for item in programme) or (
         sorted(destinations) == sorted(f"talk-{item['id']}" for item in programme)
     )
