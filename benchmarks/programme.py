@@ -10,6 +10,7 @@ steadier number on a shared machine.
     python benchmarks/programme.py                                  # camp2019, 3 builds
     python benchmarks/programme.py tests/data/schedules/31c3-schedule.xml 5
     python benchmarks/programme.py --against 72d605c --runs 5       # this tree vs 72d605c
+    python benchmarks/programme.py --this HEAD --against 72d605c    # two commits
 """
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ def main() -> None:
     parser.add_argument("runs", nargs="?", type=int, default=3)
     parser.add_argument("--runs", dest="runs_option", type=int)
     parser.add_argument("--against", help="a git revision to compare with, side by side")
+    parser.add_argument("--this", help="a git revision to measure instead of this tree")
     arguments = parser.parse_args()
     runs = arguments.runs_option or arguments.runs
     with tempfile.TemporaryDirectory() as folder:
         versions = {"this tree": ROOT}
+        if arguments.this:
+            versions = {arguments.this: checkout(arguments.this, Path(folder) / "this")}
         if arguments.against:
             versions[arguments.against] = checkout(arguments.against, Path(folder) / "other")
         contents, times = {}, {name: ([], []) for name in versions}
@@ -93,7 +97,8 @@ def main() -> None:
             )
         if arguments.against:
             (wall, cpu), (other_wall, other_cpu) = medians.values()
-            print(f"this tree / {arguments.against}: wall {wall / other_wall:.2f}, "
+            print(f"{arguments.this or 'this tree'} / {arguments.against}: "
+                  f"wall {wall / other_wall:.2f}, "
                   f"CPU {cpu / other_cpu:.2f}")  # fmt: skip
 
 
