@@ -18,12 +18,15 @@ from pathlib import Path
 from .editions import DEFAULT_EMAIL_BUDGET, EDITIONS, Finishing, check_budget, finish
 from .errors import BookletError, ContentError, Problem, display_path
 from .files import write_atomically
-from .html import needs_literal_numbers, render_html
+from .html import render_html
 from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
+from .notes import NotesPages
 from .parts import render_in_parts, worth_parts
 from .pdf import DEFAULT_MAX_PAGES, read_stylesheets, render_pdf, too_many_pages
+from .pdfx import OutputProfile
+from .preflight import PreflightReport, preflight
 from .theme import Theme, covered_characters, theme_for
 
 
@@ -36,6 +39,8 @@ class BuildResult:
     # What was built from: the validated content, for callers that show it otherwise
     # (watch's preview) without reading the files again.
     loaded: LoadedContent | None = field(default=None, repr=False, compare=False)
+    # The print edition's preflight (preflight.py): what a print shop's would say.
+    preflight: PreflightReport | None = field(default=None, compare=False)
 
 
 def check(
@@ -70,6 +75,7 @@ def build(
     edition: str = "screen",
     max_size: int = DEFAULT_EMAIL_BUDGET,
     max_pages: int = DEFAULT_MAX_PAGES,
+    output_profile: str | Path | None = None,
 ) -> BuildResult:
     """Validate the content and write `<output>/<slug>.pdf`.
 
@@ -81,7 +87,9 @@ def build(
     large enough to gain from it. `edition` is "screen" (`<slug>.pdf`), "print"
     (`<slug>-print.pdf`) or "email" (`<slug>-email.pdf`, refused over `max_size` bytes);
     editions.py says how they differ. A booklet that passes `max_pages` while being laid
-    out stops the build (a theme can put a letter on a page).
+    out stops the build (a theme can put a letter on a page). `output_profile`: the
+    print shop's CMYK ICC profile for the print edition (PDF/X-4's output intent);
+    booklet's own by default. The print edition is preflighted (`result.preflight`).
     """
     if edition not in EDITIONS:
         raise BookletError(f"no edition '{edition}'; choose from {', '.join(EDITIONS)}")
@@ -100,7 +108,14 @@ def build(
     allowed_folders = [loaded.folder, *theme.folders]
     pages_file = target.with_name(f".{target.stem}.pages.json")
     words = labels_for(loaded.content.conference.language)
-    finishing = Finishing(chosen, words["cover"], words["back_cover"])
+    finishing = Finishing(
+        chosen,
+        words["cover"],
+        words["back_cover"],
+        document_id=_identifier(loaded).decode(),
+        notes_pages=NotesPages(loaded, theme, stylesheets, allowed_folders),
+        output_profile=OutputProfile.read(Path(output_profile)) if output_profile else None,
+    )
     if parts is None:
         parts = worth_parts(loaded)
     if parts:
@@ -120,7 +135,6 @@ def build(
     else:
         rendered = render_pdf(
             lambda page_of: render_html(loaded, page_of, created=created, theme=theme),
-            lambda page_of: needs_literal_numbers(loaded, page_of),
             stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
             allowed_folders=allowed_folders,
@@ -147,7 +161,8 @@ def build(
     write_atomically(target, pdf)
     write_atomically(pages_file, json.dumps(rendered.page_of, sort_keys=True).encode())
     warnings = [str(problem) for problem in loaded.warnings + render_warnings]
-    return BuildResult(target, page_count, rendered.page_of, warnings, loaded)
+    checked = preflight(target) if chosen.for_print else None
+    return BuildResult(target, page_count, rendered.page_of, warnings, loaded, checked)
 
 
 def _last_pages(pages_file: Path) -> dict[str, int] | None:

@@ -85,6 +85,14 @@ def build(
             "(a theme that puts a letter on a page would never end).",
         ),
     ] = DEFAULT_MAX_PAGES,
+    output_profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-profile",
+            help="The print shop's CMYK ICC profile for the print edition (PDF/X-4). "
+            "Default: booklet's own, for coated offset (FOGRA39).",
+        ),
+    ] = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -107,6 +115,7 @@ def build(
                     edition=name,
                     max_size=budget,
                     max_pages=max_pages,
+                    output_profile=output_profile,
                 ),
                 debug,
                 after_problems="; no PDF written, the previous one is unchanged",
@@ -121,7 +130,45 @@ def build(
             typer.echo(
                 f"{name}: {_count(result.page_count, 'page')}, {size / 1000:,.0f} KB", err=True
             )
+        if result.preflight is not None:
+            _show_preflight(result.preflight, quiet)
         typer.echo(display_path(result.pdf_path))
+
+
+def _show_preflight(report, quiet: bool) -> None:
+    """The print edition's preflight, as the print shop's would read: its errors and
+    warnings, the colours as they print, and a summary line."""
+    shown = report.errors + ([] if quiet else report.warnings)
+    if not quiet:
+        shown += [note for note in report.notes if note.message.startswith("colours as")]
+    for finding in shown:
+        typer.echo(f"{display_path(report.source)}: {finding}", err=True)
+    if not quiet or report.errors:
+        typer.echo(report.summary(), err=True)
+
+
+@app.command("preflight")
+def preflight_command(
+    pdf: Annotated[Path, typer.Argument(help="The PDF to check: the print edition, for one.")],
+    debug: DebugOption = False,
+) -> None:
+    """Check a PDF as a print shop's preflight does, before it goes to press.
+
+    PDF/X output intent and metadata; page boxes and 3 mm bleed; fonts embedded, each
+    subset under a tag of its own; images under 300 dpi as printed; RGB and CMYK objects;
+    transparency; lines under 0.25 pt; text within 3 mm of the trim; over 300 % ink on
+    the covers. Exit code 1 when it finds errors; warnings are listed.
+
+    Example: booklet preflight output/NAME-print.pdf
+    """
+    from .preflight import preflight
+
+    report = _run(lambda: preflight(pdf), debug)
+    for finding in report.findings:
+        typer.echo(f"{display_path(pdf)}: {finding}", err=True)
+    typer.echo(report.summary(), err=True)
+    if report.errors:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -2,10 +2,11 @@
 
 - screen: the everyday booklet (`<slug>.pdf`): tagged for screen readers (PDF/UA-1, with
   language and title), clickable, no bleed or marks.
-- print (`<slug>-print.pdf`): 3 mm bleed that the covers' colour runs into, crop marks
-  outside it, TrimBox and BleedBox, images as given, and the page count made a multiple
-  of 4 (a saddle-stitched booklet is folded sheets of 4 pages) by blank pages before
-  the back cover, which stays the last page.
+- print (`<slug>-print.pdf`): PDF/X-4 for a CMYK press (pdfx.py), 3 mm bleed that the
+  covers' colour runs into, crop marks outside it, TrimBox and BleedBox, images as
+  given, one font subset per face, and the page count made a multiple of 4 (a
+  saddle-stitched booklet is folded sheets of 4 pages) by notes pages before the back
+  cover (notes.py), which stays the last page, on the left.
 - email (`<slug>-email.pdf`): as screen, with images downsampled for screens and a size
   budget that the build enforces.
 
@@ -16,14 +17,20 @@ numbers ("Omslag", 2, 3, ...), the same in all three.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import BookletError
+from .pdfx import PDF_VERSION, OutputProfile, make_pdfx
+from .subsets import one_subset_per_face
 
 BLEED_PT = 3 * 72 / 25.4  # 3 mm, the print shops' usual bleed
 SLUG_PT = 10 * 72 / 25.4  # room outside the bleed for the crop marks
 MARK_PT = 5 * 72 / 25.4  # length of a crop mark
 DEFAULT_EMAIL_BUDGET = 1_000_000  # bytes: what most mail servers pass without complaint
+# What a page left blank draws: nothing, said in a comment. An empty content stream is
+# written by qpdf as 0 bytes of Flate data, which Ghostscript cannot read.
+BLANK_PAGE_CONTENT = b"% left blank\n"
 
 
 @dataclass(frozen=True)
@@ -50,22 +57,35 @@ EDITIONS = {
 @dataclass(frozen=True)
 class Finishing:
     """The edition's last touches on the PDF WeasyPrint writes: page labels always,
-    and for print the padding to whole sheets and the crop marks."""
+    and for print the notes pages to whole sheets, the crop marks, one font subset per
+    face and PDF/X-4."""
 
     edition: Edition
     cover_label: str
     back_cover_label: str
+    document_id: str = ""  # from the content: the same in every build of it
+    # Lays out N notes pages numbered from page P (notes.py); blank pages without it.
+    notes_pages: Callable[[int, int], bytes] | None = None
+    output_profile: OutputProfile | None = None  # print: the default one without it
 
     def apply(self, document) -> None:
         """On an open pikepdf.Pdf: the joined parts of a large booklet, or print."""
         if self.edition.for_print:
-            _pad_to_whole_sheets(document)
+            _fill_to_whole_sheets(document, self.notes_pages)
             _add_crop_marks(document)
+        one_subset_per_face(document)  # joined parts, notes pages: one document each
+        if self.edition.for_print:
+            make_pdfx(document, self.output_profile or OutputProfile.default(), self.document_id)
         _label_pages(document, self.cover_label, self.back_cover_label)
 
     @property
     def needs_pikepdf(self) -> bool:
         return self.edition.for_print
+
+    @property
+    def save_options(self) -> dict:
+        """For pikepdf's save: PDF/X-4 is PDF 1.6."""
+        return {"force_version": PDF_VERSION} if self.edition.for_print else {}
 
     def weasyprint_finisher(self):
         """Page labels set while WeasyPrint writes the PDF, for editions that need no
@@ -92,7 +112,7 @@ def finish(pdf: bytes, finishing: Finishing) -> tuple[bytes, int]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         finishing.apply(document)
         output = io.BytesIO()
-        document.save(output, deterministic_id=True)
+        document.save(output, deterministic_id=True, **finishing.save_options)
         return output.getvalue(), len(document.pages)
 
 
@@ -107,21 +127,62 @@ def _page_labels(count: int, cover_label: str, back_cover_label: str) -> list[tu
     return labels
 
 
-def _pad_to_whole_sheets(document) -> None:
-    """Blank pages before the back cover until the count is a multiple of 4."""
+def _fill_to_whole_sheets(document, notes_pages: Callable[[int, int], bytes] | None) -> None:
+    """Notes pages before the back cover until the count is a multiple of 4: the back
+    cover then stands last, on a left-hand page, the outside of the folded booklet."""
+    import pikepdf
+
+    missing = -len(document.pages) % 4
+    if not missing:
+        return
+    first = len(document.pages)  # the back cover's number: the notes take its place
+    if notes_pages is None:
+        _insert_blank_pages(document, missing)
+        return
+    start = document.make_indirect(pikepdf.Dictionary()).objgen[0]
+    with pikepdf.open(io.BytesIO(notes_pages(missing, first))) as notes:
+        if len(notes.pages) != missing:
+            raise BookletError(
+                f"the notes pages take {len(notes.pages)} pages, not {missing}: does the "
+                "theme's CSS make .notes-page taller than a page?"
+            )
+        for offset, page in enumerate(notes.pages):
+            document.pages.insert(first - 1 + offset, page)
+        own_copied_streams(document, start)
+
+
+def _insert_blank_pages(document, count: int) -> None:
     import pikepdf
 
     back_cover = document.pages[-1].obj
-    for _ in range(-len(document.pages) % 4):
+    for _ in range(count):
         blank = pikepdf.Dictionary(
             Type=pikepdf.Name.Page,
             Resources=pikepdf.Dictionary(),
-            Contents=pikepdf.Stream(document, b""),
+            Contents=pikepdf.Stream(document, BLANK_PAGE_CONTENT),
         )
         for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
             if box in back_cover:
                 blank[box] = back_cover[box]
         document.pages.insert(len(document.pages) - 1, pikepdf.Page(document.make_indirect(blank)))
+
+
+def own_copied_streams(document, start: int) -> None:
+    """qpdf reads a copied stream's data from the PDF it came from when the document is
+    saved: give the streams copied since object `start` their own data (as compressed
+    as they were), so that the source can be closed now."""
+    import pikepdf
+
+    end = document.make_indirect(pikepdf.Dictionary()).objgen[0]
+    for number in range(start, end):
+        stream = document.get_object(number, 0)
+        if isinstance(stream, pikepdf.Stream):
+            stream.write(
+                stream.read_raw_bytes(),
+                filter=stream.get("/Filter"),
+                decode_parms=stream.get("/DecodeParms"),
+                type_check=False,
+            )
 
 
 def _add_crop_marks(document) -> None:

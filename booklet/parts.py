@@ -38,7 +38,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .editions import Finishing
+from .editions import BLANK_PAGE_CONTENT, Finishing
 from .errors import RenderError
 from .files import UnsafeFileError, read_regular_file, write_atomically
 from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
@@ -54,6 +54,7 @@ from .pdf import (
     font_timestamps_fixed,
     html_css_problems,
     load_stylesheets,
+    one_link_per_reference,
     pages_watched,
     rendering_stopped,
     too_many_pages,
@@ -498,6 +499,7 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         _keep_links_to_other_parts(document, anchors)
         pdf = b""
         if write:
+            one_link_per_reference(document)
             with font_timestamps_fixed():
                 pdf = document.write_pdf(**options)
         worker.fetcher.stop_if_refused()
@@ -536,7 +538,10 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
                     joiner.take_document_settings(source)
                 elif number <= len(laid_out) and len(booklet.pages) % 2:
                     # a part of abstracts begins on a right-hand page
-                    booklet.add_blank_page(page_size=joiner.page_size)
+                    blank = booklet.add_blank_page(page_size=joiner.page_size)
+                    # Not empty: qpdf writes an empty stream as Flate data of 0 bytes,
+                    # which Ghostscript refuses to read (an I/O error on this page).
+                    blank.obj.Contents = booklet.make_stream(BLANK_PAGE_CONTENT)
                 # a later part of the abstracts continues under the abstracts' bookmark
                 joiner.add(source, part.anchors, outline_depth=int(1 < number <= len(laid_out)))
         with pikepdf.open(io.BytesIO(furniture.pdf)) as furniture_pdf:
@@ -552,6 +557,7 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
             deterministic_id=True,
+            **(finishing.save_options if finishing else {}),
         )
         return output.getvalue(), len(booklet.pages)
 

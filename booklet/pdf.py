@@ -1,9 +1,11 @@
 """HTML -> laid-out pages -> PDF bytes, with WeasyPrint.
 
 Page numbers: the first layout lets CSS `target-counter()` count them, and reads the
-page of every anchor from it. When literal numbers would print differently (the index
-merges two talks of a speaker on one page), the HTML is rendered again with the
-numbers written in, until nothing moves. Most booklets need one layout.
+page of every anchor from it; the PDF is then laid out again with the numbers written
+in, until nothing moves. The PDF written always prints literal numbers: a number drawn
+by target-counter() is a pseudo-element, tagged and linked otherwise, and the same
+content must give the same bytes whether or not a previous build left its page numbers
+(a rebuild starts from them and lays out once).
 """
 
 from __future__ import annotations
@@ -411,7 +413,6 @@ def weasyprint_messages() -> Iterator[list[str]]:
 
 def render_pdf(
     html_for: Callable[[dict[str, int] | None], str],
-    needs_literal_numbers: Callable[[dict[str, int]], bool],
     stylesheets: list[Path],
     base_folder: Path,
     allowed_folders: list[Path],
@@ -427,8 +428,8 @@ def render_pdf(
 
     With a `guess` (the pages of the last build), the first layout prints those numbers;
     when every anchor lands where guessed, that one layout is all it takes. Without one,
-    the first layout counts with target-counter(), and literal numbers follow only when
-    `needs_literal_numbers`. Either way, layouts repeat until nothing moves. A layout
+    the first layout counts with target-counter(), and a second prints the numbers it
+    found. Either way, layouts repeat until nothing moves. A layout
     that passes `max_pages` stops with a RenderError; so does a size that WeasyPrint
     cannot compute with, when `own_theme_files` (the project's styles and templates)
     may be the cause."""
@@ -450,7 +451,7 @@ def render_pdf(
         css = load_stylesheets(stylesheets, fetcher, font_config)
         document = layout(html_for(guess))
         page_of = anchors_by_page(document)
-        if page_of != guess and (guess is not None or needs_literal_numbers(page_of)):
+        if page_of != guess:
             for _ in range(MAX_LAYOUTS):
                 document = layout(html_for(page_of))
                 found = anchors_by_page(document)
@@ -464,6 +465,7 @@ def render_pdf(
                 )
         if progress:
             progress(f"writing: {len(document.pages)} pages")
+        one_link_per_reference(document)
         with font_timestamps_fixed():
             pdf = document.write_pdf(
                 pdf_identifier=identifier, finisher=finisher, **(write_options or {})
@@ -485,6 +487,25 @@ def font_timestamps_fixed() -> Iterator[None]:
         yield
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def one_link_per_reference(document: weasyprint.Document) -> None:
+    """WeasyPrint gives a link to every box inside an <a> (the title, the leader, the page
+    number), so one reference in the contents was three link annotations, each a tag in
+    the tagged editions. Links to the same target that overlap on a page become one,
+    over all of them; a reference broken across lines keeps one link per line."""
+    for page in document.pages:
+        merged: list[list] = []
+        for link_type, target, (x1, y1, x2, y2), box in page.links:
+            for kept in merged:
+                kx1, ky1, kx2, ky2 = kept[2]
+                same = kept[0] == link_type and kept[1] == target
+                if same and x1 <= kx2 and kx1 <= x2 and y1 <= ky2 and ky1 <= y2:
+                    kept[2] = (min(x1, kx1), min(y1, ky1), max(x2, kx2), max(y2, ky2))
+                    break
+            else:
+                merged.append([link_type, target, (x1, y1, x2, y2), box])
+        page.links[:] = [tuple(link) for link in merged]
 
 
 def anchors_by_page(document: weasyprint.Document) -> dict[str, int]:

@@ -32,6 +32,9 @@ def test_wheel_builds_the_seed_booklet_away_from_the_repository(tmp_path):
     assert "booklet/styles/booklet.css" in names
     assert "booklet/styles/fonts/BookletSerif-Regular.ttf" in names
     assert "booklet/styles/fonts/OFL-CharisSIL.txt" in names
+    # The print edition's CMYK profile (PDF/X-4), with its licence.
+    assert "booklet/styles/profiles/booklet-fogra39-300.icc" in names
+    assert "booklet/styles/profiles/LICENSE-profile.txt" in names
     assert "booklet/templates/booklet.html.j2" in names
     assert "booklet/locales/da.po" in names
 
