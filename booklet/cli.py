@@ -370,6 +370,14 @@ def mail_command(
             help="Send again to those an interrupted run may or may not have reached.",
         ),
     ] = False,
+    personal: Annotated[
+        bool,
+        typer.Option(
+            "--personal",
+            help="Give each recipient a copy with their name on the cover; with a 'talks' "
+            "column (item ids), a 'my programme' page of those talks and their pages.",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Write an invitation email for everyone in a CSV file, the booklet attached; --send sends.
@@ -416,12 +424,30 @@ def mail_command(
     for warning in booklet.warnings:
         typer.echo(warning, err=True)
     mail_folder = output / "mail"
-    report = _run(lambda: invitations.write(booklet.pdf_path, mail_folder), debug)
+    copies = None
+    if personal:
+        from .personal_copies import prepare_copies
+
+        recipients_of = [invitation.recipient for invitation in invitations.rendered]
+        prepared = _run(
+            lambda: prepare_copies(
+                booklet.loaded, booklet.page_of, booklet.pdf_path, recipients_of,
+                display_path(recipients),
+            ),
+            debug,
+            after_problems="; no invitations written",
+        )  # fmt: skip
+        for problem in prepared.problems:
+            typer.echo(str(problem), err=True)
+        copies = (pdf for _, pdf in prepared)
+    report = _run(lambda: invitations.write(booklet.pdf_path, mail_folder, copies=copies), debug)
     for problem in report.problems:
         typer.echo(str(problem), err=True)
     summary = f"{_count(len(report.written), 'invitation')} written to {display_path(mail_folder)}"
     if report.calendar:
         summary += ", each with a calendar invitation"
+    if personal:
+        summary += ", each with a personal copy (also in mail/copies/)"
     if report.errors:
         summary += f"; {_count(len(report.errors), 'row')} of the CSV got none"
     typer.echo(summary, err=True)
@@ -444,6 +470,42 @@ def mail_command(
     typer.echo(display_path(mail_folder))
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("signs")
+def signs_command(
+    content: ContentArgument = Path("content"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the PDF.")] = Path(
+        "output"
+    ),
+    paper: Annotated[str, typer.Option("--paper", help="A4 (default) or A3, landscape.")] = "A4",
+    edition: Annotated[
+        str, typer.Option("--edition", "-e", help="screen (default) or print: 3 mm bleed, marks.")
+    ] = "screen",
+    debug: DebugOption = False,
+) -> None:
+    """Write door signs: one PDF with a sign per room and day, its items and a QR code.
+
+    Each sign: the room's name large, the day, the room's items with times and speakers,
+    and a QR code to the conference's website when it has one. In the booklet's theme.
+
+    Example: booklet signs content -o output --paper A3 --edition print
+    """
+    from .signs import build_signs
+
+    paper = paper.upper()
+    if paper not in ("A4", "A3") or edition not in ("screen", "print"):
+        typer.echo("error: --paper is A4 or A3, --edition screen or print", err=True)
+        raise typer.Exit(1)
+    result = _run(
+        lambda: build_signs(content, output, paper=paper, edition=edition),
+        debug,
+        after_problems="; no signs written",
+    )
+    for warning in result.warnings:
+        typer.echo(f"weasyprint: warning: {warning}", err=True)
+    typer.echo(f"{_count(len(result.signs), 'door sign')}", err=True)
+    typer.echo(display_path(result.pdf_path))
 
 
 @app.command("watch")

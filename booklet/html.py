@@ -28,7 +28,7 @@ from jinja2 import (
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import labels, markup, programme, sandbox, typography
+from . import labels, markup, model, pages, programme, sandbox, typography
 from .checks import NIGHT_ENDS, day_minutes, minutes
 from .collation import sort_key
 from .load import LoadedContent
@@ -212,8 +212,9 @@ class Part:
 
 
 @dataclass
-class BookletView:
-    """Everything the templates need, already ordered and numbered."""
+class BookletView(pages.PagesBesidesTalks):
+    """Everything the templates need, already ordered and numbered. The pages besides
+    the talks (practical page, free pages, sponsors, chairs) come from pages.py."""
 
     loaded: LoadedContent = field(repr=False)  # not for templates: it holds the folder
     page_of: dict[str, int] | None
@@ -350,7 +351,9 @@ class BookletView:
         entries = []
         if self.conference.welcome:
             entries.append(self._entry(self.labels["welcome"], "welcome"))
+        entries += self.contents_at("after-welcome")  # pages.py
         entries.append(self._entry(self.labels["programme"], "programme"))
+        entries += self.contents_at("after-programme")
         if self.abstract_talks:
             # Talks are not listed again here: the programme gives each one with its page.
             entries.append(self._entry(self.labels["abstracts"], "abstracts"))
@@ -358,6 +361,7 @@ class BookletView:
             entries.append(self._entry(self.labels["speaker_index"], "speaker-index"))
         if self.shows_affiliation_index:
             entries.append(self._entry(self.labels["affiliation_index"], "affiliation-index"))
+        entries += self.contents_at("before-back-cover")
         return entries
 
     @property
@@ -481,6 +485,7 @@ def booklet_view(
         if has_page(content.conference, talk.item) and talk.repeat_of is None:
             for speaker in talk.speakers:
                 entries[speaker.id].talks.append(talk)
+    _add_chairs_and_moderators(content, talks, entries)
     language = content.conference.language
     speaker_index = sorted(
         (entry for entry in entries.values() if entry.talks),
@@ -592,6 +597,31 @@ def render_html(
     return sandbox.render("booklet.html.j2", environment, is_template, booklet=view)
 
 
+# ---- pages besides the talks (pages.py): chairs and moderators in the index ----------
+
+
+def _add_chairs_and_moderators(content, talks: list[Talk], entries: dict) -> None:
+    """A session's chairs are in the speaker index with its first abstract (where the
+    booklet prints them), a moderator with the item moderated; their pages are listed
+    in order with their own talks'."""
+    first_of_session: dict[str, Talk] = {}
+    for talk in talks:
+        if has_page(content.conference, talk.item) and talk.repeat_of is None:
+            if talk.item.session:
+                first_of_session.setdefault(talk.item.session, talk)
+            for speaker_id in talk.item.moderators:
+                if talk not in entries[speaker_id].talks:
+                    entries[speaker_id].talks.append(talk)
+    for session in content.conference.sessions:
+        if session.id in first_of_session:
+            for speaker_id in session.chairs:
+                if first_of_session[session.id] not in entries[speaker_id].talks:
+                    entries[speaker_id].talks.append(first_of_session[session.id])
+    order = {id(talk): position for position, talk in enumerate(talks)}
+    for entry in entries.values():
+        entry.talks.sort(key=lambda talk: order[id(talk)])
+
+
 _FILTERS = {"markdown": markdown, "typeset": typeset, "qr_code": qr_code}
 # What a project's templates may look into (sandbox.py): the view and the content's own
 # models, each through its own fields and methods.
@@ -600,4 +630,8 @@ _VIEW_TYPES = (
     programme.ProgrammeLayout, programme.GridPage, programme.Box, programme.TimeMark,
     programme.ProgrammeDay, programme.ListDay, programme.RoomDay,
     Conference, Speaker, ProgrammeItem, Session, Show, Style, ReadName,
+    # pages besides the talks (pages.py), and the content's models of them
+    pages.OrganiserPage, pages.PageFigure, pages.PracticalFact, pages.LogoTier, pages.SponsorLogo,
+    pages.DoorSign, pages.SignEntry, pages.PersonalPage, pages.ChosenTalk,
+    model.Contact, model.FreePage, model.PageImage, model.SponsorTier, model.Sponsor,
 )  # fmt: skip

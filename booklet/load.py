@@ -8,10 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import NearMisses, check_content
+from .checks import Checker, NearMisses, check_content
 from .errors import ContentError, Problem, display_path
 from .markup import missing_glyphs_message, needs_glyph
 from .model import Conference, Content, ProgrammeItem, Speaker, slug
+from .page_checks import check_pages_and_people
 from .yaml_source import FieldPath, SourceFile, dotted, read_yaml
 
 # Each top-level part of the content lives in its own file, named after it.
@@ -78,8 +79,14 @@ def load_content(folder: Path) -> LoadedContent:
         for speaker_id in entry["speakers"]
         if isinstance(speaker_id, str)
     }
+    written_references |= _chairs_and_moderators(sources)
     problems += check_content(
         conference, speakers, programme, written_speaker_ids, sources, folder, near_misses
+    )
+    # Free pages, sponsors, photos for print, chairs and moderators (page_checks.py).
+    checker = Checker(sources, folder, problems, near_misses)
+    extra_warnings = check_pages_and_people(
+        conference, speakers, programme, written_speaker_ids, checker
     )
     warnings = [
         sources["speakers"].problem(
@@ -90,7 +97,7 @@ def load_content(folder: Path) -> LoadedContent:
         )
         for index, speaker in speakers
         if speaker.id not in written_references
-    ]
+    ] + extra_warnings
     if problems:
         raise ContentError(problems + warnings)
     content = Content(
@@ -99,6 +106,22 @@ def load_content(folder: Path) -> LoadedContent:
         programme=[item for _, item in programme],
     )
     return LoadedContent(content, folder, _item_ids(content), warnings, sources)
+
+
+def _chairs_and_moderators(sources: dict[str, SourceFile]) -> set[str]:
+    """Speaker ids written as session chairs or item moderators: they have a part too."""
+    ids = {
+        speaker_id
+        for entry in _raw_entries(sources, "programme")
+        if isinstance(entry.get("moderators"), list)
+        for speaker_id in entry["moderators"]
+    }
+    conference = sources["conference"].data if "conference" in sources else None
+    sessions = conference.get("sessions") if isinstance(conference, dict) else None
+    for session in sessions if isinstance(sessions, list) else []:
+        if isinstance(session, dict) and isinstance(session.get("chairs"), list):
+            ids |= set(session["chairs"])
+    return {speaker_id for speaker_id in ids if isinstance(speaker_id, str)}
 
 
 def _raw_entries(sources: dict[str, SourceFile], part: str) -> list[dict]:
@@ -274,6 +297,7 @@ def _inner_model(annotation: object) -> object:
 
 # Values that are never printed as text, so need no glyphs.
 _NOT_PRINTED = {"id", "photo", "language", "paper", "day", "date", "end_date", "kind", "session"}
+_NOT_PRINTED |= {"file", "logo", "place", "size"}  # pages besides the talks
 
 
 def missing_glyphs(loaded: LoadedContent, covered: set[int]) -> list[Problem]:

@@ -51,6 +51,11 @@ class Strict(BaseModel):
 class Session(Strict):
     id: Identifier = Field(description="Referred to by programme items' `session`.")
     title: Text = Field(description="Printed with each of its items, e.g. 'Session 2: Data'.")
+    chairs: list[Identifier] = Field(
+        [],
+        description="Speaker ids of who chairs it: printed with the session's first item, "
+        "and in the speaker index.",
+    )
 
 
 # '#1f4e79', '#c33' or a CSS colour name: set into the stylesheet, so nothing else passes.
@@ -91,6 +96,92 @@ class Show(Strict):
     )
     speaker_index: bool = Field(True, description="Speakers with the pages of their talks.")
     affiliation_index: bool = Field(True, description="Organisations with their speakers.")
+    # --- pages besides the talks (README: Practical pages, sponsors, door signs) ---
+    bios: Literal["speakers", "abstracts"] = Field(
+        "speakers",
+        description="Where speakers' bios and photos print: 'speakers', in the speaker "
+        "index; 'abstracts', under the speaker's name with each talk.",
+    )
+    practical: bool = Field(
+        True,
+        description="A page of practical facts (when, where, registration, doors, contact), "
+        "when the conference gives address, contact, registration or doors.",
+    )
+    sponsors_on_back_cover: bool = Field(
+        False, description="The sponsors' logos on the back cover too, besides their page."
+    )
+
+
+# --- pages besides the talks: practical facts, free pages, sponsors -----------------
+
+# An address as mail servers take it (mail.py checks invitations' addresses the same way).
+EmailAddress = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        max_length=254,
+        pattern=r"^[^@\s<>\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+    ),
+]
+# +45 12 34 56 78, (0)30 1234-567: digits and what people write between them.
+PhoneNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()./-]{3,30}$")
+]
+# A file in the content folder, as written; page_checks.py says whether it is one.
+ContentFile = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+]
+PagePlace = Literal["after-welcome", "after-programme", "before-back-cover"]
+LogoSize = Literal["large", "medium", "small"]
+
+
+class Contact(Strict):
+    """Who to ask: printed on the practical page, the organiser of the calendar event."""
+
+    name: Text | None = Field(None, description="A person or a desk: 'Conference desk'.")
+    email: EmailAddress | None = Field(None, description="name@example.org")
+    phone: PhoneNumber | None = Field(None, description="+45 12 34 56 78")
+
+
+class PageImage(Strict):
+    file: ContentFile = Field(
+        description="PNG, JPEG or SVG in the content folder: 'images/venue-map.png'."
+    )
+    caption: Text | None = Field(None, description="A line under the image.")
+
+
+class FreePage(Strict):
+    """A page the organiser writes: a title, Markdown and images (a map, a floor plan)."""
+
+    title: Text = Field(description="The page's heading, contents line and bookmark.")
+    place: PagePlace = Field(
+        "after-programme",
+        description="'after-welcome' (after the welcome and the contents), "
+        "'after-programme' or 'before-back-cover'.",
+    )
+    body: Markdown | None = Field(None, description="Markdown; raw HTML is printed as text.")
+    images: list[PageImage] = Field([], description="Printed under the text, full width.")
+
+
+class Sponsor(Strict):
+    name: Text = Field(
+        description="The logo's alternative text; printed in its place when it has no logo."
+    )
+    logo: ContentFile | None = Field(
+        None,
+        description="SVG (kept vector) or PNG/JPEG (300 dpi at its printed size), in the "
+        "content folder.",
+    )
+    website: WebAddress | None = Field(None, description="The logo links to it on screen.")
+
+
+class SponsorTier(Strict):
+    name: Text = Field(description="'Gold', 'Partners': a heading on the sponsors' page.")
+    size: LogoSize | None = Field(
+        None,
+        description="Logo size; default: the first tier large, the second medium, the rest small.",
+    )
+    sponsors: list[Sponsor] = Field(description="In the order printed.", min_length=1)
 
 
 class Conference(Strict):
@@ -104,7 +195,19 @@ class Conference(Strict):
     )
     date: datetime.date | None = Field(None, description="First (or only) day, 2026-05-12.")
     end_date: datetime.date | None = Field(None, description="Last day, for several days.")
-    venue: Text | None = Field(None, description="Place name and address; lines kept.")
+    venue: Text | None = Field(None, description="Place name (and address); lines kept.")
+    address: Text | None = Field(
+        None, description="The venue's address, lines kept: cover, practical page, calendar."
+    )
+    registration: ClockTime | None = Field(
+        None, description="When registration opens each day, 8:30: cover and practical page."
+    )
+    doors: ClockTime | None = Field(
+        None, description="When the doors open each day, 8:45: cover and practical page."
+    )
+    contact: Contact | None = Field(
+        None, description="Who to ask on the day: practical page and calendar."
+    )
     website: WebAddress | None = Field(
         None, description="https://... : on the back cover, as text and as a QR code."
     )
@@ -119,6 +222,16 @@ class Conference(Strict):
     sessions: list[Session] = Field([], description="Sessions that group programme items.")
     style: Style = Field(Style(), description="Colours and typeface.")
     show: Show = Field(Show(), description="Which parts the booklet has.")
+    pages: list[FreePage] = Field(
+        [],
+        description="Pages the organiser writes (practical information, code of conduct, "
+        "wifi, a venue map), each where `place` says; in the contents and bookmarks.",
+    )
+    sponsors: list[SponsorTier] = Field(
+        [],
+        description="Sponsors and partners by tier, the first tier first: a page of their "
+        "own before the back cover (and on it, with show.sponsors_on_back_cover).",
+    )
 
 
 class Speaker(Strict):
@@ -138,9 +251,14 @@ class Speaker(Strict):
     )
     role: Text | None = Field(None, description="Job title: 'Professor'.")
     affiliation: Text | None = Field(None, description="Organisation: 'RUC'.")
-    bio: Markdown | None = Field(None, description="A few lines, Markdown; in the index.")
+    bio: Markdown | None = Field(
+        None,
+        description="A few lines, Markdown; in the speaker index, or with the talks (show.bios).",
+    )
     photo: Text | None = Field(
-        None, description="Image file (PNG, JPEG), relative to the content folder."
+        None,
+        description="Image file (PNG, JPEG), relative to the content folder; printed 14 mm "
+        "square, cropped to fill it (300 dpi: 166 pixels a side; fewer is a warning).",
     )
 
     @field_validator("family_name")
@@ -175,6 +293,11 @@ class ProgrammeItem(Strict):
     title: Text = Field(description="As printed in the programme and over the abstract.")
     kind: ItemKind = Field("talk", description="A break is listed but has no abstract.")
     speakers: list[Identifier] = Field([], description="Speaker ids from speakers.yaml.")
+    moderators: list[Identifier] = Field(
+        [],
+        description="Speaker ids of who moderates (a panel): printed with the item, and in "
+        "the speaker index.",
+    )
     abstract: Markdown | None = Field(None, description="Markdown; raw HTML is printed as text.")
     day: datetime.date | None = Field(None, description="2026-05-12; groups the programme.")
     start: ClockTime | None = Field(None, description="9:30, 09:30 or 9.30.")

@@ -558,7 +558,7 @@ def test_mail_refuses_a_row_of_millions_of_values_before_making_it(tmp_path):
 
 def test_mail_refuses_more_rows_than_it_sends_at_once(tmp_path, monkeypatch):
     """At 10 rows rather than 100,000: 100,000 addresses take seconds to check."""
-    monkeypatch.setattr("booklet.mail.MAX_RECIPIENT_ROWS", 10)
+    monkeypatch.setattr("booklet.mail_compose.MAX_RECIPIENT_ROWS", 10)
     csv_file = tmp_path / "people.csv"
     rows = "".join(f"person{number}@example.org,Person {number}\n" for number in range(11))
     csv_file.write_text("email,name\n" + rows)

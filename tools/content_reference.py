@@ -28,7 +28,9 @@ def _type(field: dict) -> str:
     options = [option for option in field.get("anyOf", [field]) if option.get("type") != "null"]
     words = []
     for option in options:
-        if "enum" in option:
+        if "$ref" in option:  # an optional mapping (contact:)
+            words.append("mapping, below")
+        elif "enum" in option:
             words.append(" or ".join(f"`{value}`" for value in option["enum"]))
         elif option.get("type") == "array":
             items = option["items"]
@@ -52,12 +54,18 @@ def _rows(properties: dict, required: list, definitions: dict, prefix: str = "")
             need = f"`{str(default).lower() if isinstance(default, bool) else default}`"
         description = field.get("description", "").replace("|", "\\|")
         rows.append(f"| `{prefix}{key}` | {_type(field)} | {need} | {description} |")
-        nested = field.get("$ref") or field.get("items", {}).get("$ref")
+        optional = [option["$ref"] for option in field.get("anyOf", []) if "$ref" in option]
+        nested = (
+            field.get("$ref") or field.get("items", {}).get("$ref") or next(iter(optional), None)
+        )
         if nested:
             inner = definitions[nested.rsplit("/", 1)[-1]]
-            marker = "." if "$ref" in field else "[]."
+            marker = "[]." if "items" in field else "."
             rows += _rows(
-                inner["properties"], inner.get("required", []), definitions, f"{key}{marker}"
+                inner["properties"],
+                inner.get("required", []),
+                definitions,
+                f"{prefix}{key}{marker}",  # the whole path: pages[].images[].file
             )
     return rows
 
