@@ -700,7 +700,8 @@ def _band_width(path) -> float | None:
             abs((xa + wa) - (xb + wb)),
             abs((ya + ha) - (yb + hb)),
         ]
-        drawn = [side for side in sides if side > 1e-6]
+        # Edges within a thousandth of a point are one edge (the numbers are rounded).
+        drawn = [side for side in sides if side > 1e-3]
         return min(drawn) if drawn else None
     return None
 
