@@ -538,7 +538,12 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
                     joiner.take_document_settings(source)
                 elif number <= len(laid_out) and len(booklet.pages) % 2:
                     # a part of abstracts begins on a right-hand page
+                    before = booklet.pages[-1].obj
                     blank = booklet.add_blank_page(page_size=joiner.page_size)
+                    # The page before's boxes: a print page's media box starts in its bleed.
+                    for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox"):
+                        if box in before:
+                            blank.obj[box] = pikepdf.Array(list(before[box]))
                     # Not empty: qpdf writes an empty stream as Flate data of 0 bytes,
                     # which Ghostscript refuses to read (an I/O error on this page).
                     blank.obj.Contents = booklet.make_stream(BLANK_PAGE_CONTENT)

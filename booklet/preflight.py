@@ -176,12 +176,18 @@ def _box(page, key: str) -> tuple[float, float, float, float] | None:
 
 
 def _check_boxes(pdf, report: PreflightReport) -> None:
-    missing, thin = [], []
+    missing, thin, other_size = [], [], []
+    first_size = None
     for number, page in enumerate(pdf.pages, start=1):
         media, trim, bleed = (_box(page, key) for key in ("/MediaBox", "/TrimBox", "/BleedBox"))
         if trim is None or bleed is None:
             missing.append(number)
             continue
+        # One trim size for the whole booklet: a press cuts every sheet alike.
+        size = (round((trim[2] - trim[0]) / MM), round((trim[3] - trim[1]) / MM))
+        first_size = first_size or size
+        if size != first_size:
+            other_size.append((number, size))
         if not (_inside(trim, bleed) and media is not None and _inside(bleed, media)):
             report.add(
                 "error", "the TrimBox must lie in the BleedBox, and it in the MediaBox", number
@@ -204,7 +210,14 @@ def _check_boxes(pdf, report: PreflightReport) -> None:
             f"needs {MIN_BLEED_MM:g} mm",
         )
 
-    if not missing and not thin:
+    if other_size:
+        width, height = other_size[0][1]
+        report.add(
+            "error",
+            f"{_pages([n for n, _ in other_size])} trimmed to {width} × {height} mm, the "
+            f"others to {first_size[0]} × {first_size[1]} mm",
+        )
+    if not missing and not thin and not other_size:
         report.add("note", f"page boxes: TrimBox and {MIN_BLEED_MM:g} mm of bleed on every page")
 
 

@@ -60,6 +60,37 @@ def test_the_print_editions_of_the_real_samples_pass(sample_print):
     assert [w for w in report.warnings if "under 0.25 pt" in w.message] == []
 
 
+def test_every_page_of_a_print_edition_in_parts_has_one_trim_size_and_imposes(sample_print):
+    """A page left blank so that a part begins on the right is a page like the others
+    (camp2019 and 31C3 are laid out in parts): the trim size the press cuts, and sheets a
+    home printer can print."""
+    from booklet.impose import impose
+
+    with pikepdf.open(sample_print.pdf_path) as pdf:
+        sizes = {
+            tuple(round(float(b) - float(a)) for a, b in zip(box[:2], box[2:], strict=True))
+            for box in (page.obj.TrimBox for page in pdf.pages)
+        }
+    assert sizes == {(420, 595)}  # A5 in points
+    target = sample_print.pdf_path.with_name("imposed.pdf")
+    impose(sample_print.pdf_path, target)
+    assert target.exists()
+
+
+def test_a_page_of_another_trim_size_is_an_error(tmp_path):
+    pdf = pikepdf.new()
+    for size in ((420, 595), (411, 587)):
+        page = pdf.add_blank_page(page_size=size)
+        page.obj.TrimBox = pikepdf.Array([9, 9, size[0] - 9, size[1] - 9])
+        page.obj.BleedBox = pikepdf.Array([0, 0, *size])
+    pdf.save(tmp_path / "sizes.pdf")
+    report = preflight(tmp_path / "sizes.pdf")
+    assert any(
+        "page 2 trimmed to 139 × 201 mm, the others to 142 × 204" in e.message
+        for e in report.errors
+    )
+
+
 def _faulty_pdf(path) -> None:
     """A cover with every fault a press's preflight looks for."""
     pdf = pikepdf.new()
