@@ -172,6 +172,10 @@ def _why_as_written(words: list[str]) -> str:
         return "organisation"
     if re.fullmatch(r"\w\.?", words[-1]):
         return "ends in an initial"
+    # "Contributed from submitted abstracts": a capitalised word, then a last one in lower
+    # case that is no particle, is words about the item, not a person's name.
+    if words[0][:1].isupper() and words[-1][:1].islower() and lowered[-1] not in PARTICLES:
+        return "phrase"
     return ""
 
 

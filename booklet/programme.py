@@ -54,7 +54,7 @@ CHAR = 6.5 * 0.3528 * 0.52
 PADDING = 1.3  # top and bottom of a box and the air under its head, together
 LEGEND_LINE = 3.2
 LEGEND_CHAR = 6 * 0.3528 * 0.5  # a letter of the legend (6 pt, regular)
-LEGEND_KEY = 7.5  # the swatch and letter before a name, and the air after it, mm
+LEGEND_KEY = 8.2  # the swatch and letter before a name (booklet.css: 7.2 mm), and the air after it
 
 # Millimetres per minute: at least enough for a 30-minute talk's time, title and
 # speakers; at most what keeps a short day from spreading over more pages than it needs.
@@ -128,7 +128,7 @@ class GridPage:
     legend: list[str]  # the tracks whose key this page carries, in the booklet's order
     opens_day: bool  # carries the day's heading (and its bookmark)
     opens_programme: bool = False  # carries the programme's heading (no page before it)
-    night: bool = False  # its hours run past midnight: the day's name gets the night cue
+    night: bool = False  # most of its hours are past midnight: the day's name gets the night cue
     starts_spread: bool = False  # the first page of a day of more than one: a left page
 
 
@@ -175,6 +175,15 @@ class ProgrammeLayout:
     # which page) take a right page, so that the days start on a left one. A programme
     # of one page carries its heading on that page instead.
     opens_with_overview: bool = True
+
+    @property
+    def overview_hours(self) -> tuple[int, int]:
+        """The overview's one axis for every day (minutes from the day's midnight), so
+        that the same hour stands in the same place in each day's rows."""
+        listings = [day.listing for day in self.days if day.listing.rooms]
+        if not listings:
+            return 0, 60
+        return min(x.first for x in listings), max(x.last for x in listings)
 
     def colour(self, track: str | None) -> str:
         return self.colours.get(track, "transparent") if track else "transparent"
@@ -460,7 +469,7 @@ def _grid_day(
                          (window_end - window_start) * scale, legends[side_index],
                          number == 0 and side_index == 0,
                          opens_programme and number == 0 and side_index == 0,
-                         night=window_end > DAY)
+                         night=window_end - DAY > (window_end - window_start) / 2)
             )  # fmt: skip
     return pages
 

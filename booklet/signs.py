@@ -14,6 +14,7 @@ the booklet's own (editions.py).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -185,15 +186,20 @@ def _with_bleed_and_marks(
                 continue
             left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
             foot = top - head_bottoms[index]
-            fill = b"q %.3f %.3f %.3f rg %.2f %.2f %.2f %.2f re f Q" % (
+            fill = b"q\n%.3f %.3f %.3f rg\n%.2f %.2f %.2f %.2f re f\nQ" % (  # a line each: pdfx.py
                 *accent,
                 left - BLEED_PT,
                 foot,
                 right - left + 2 * BLEED_PT,
                 top + BLEED_PT - foot,
             )
-            page.contents_add(pikepdf.Stream(document, fill), prepend=True)
+            page.contents_add(document.make_indirect(pikepdf.Stream(document, fill)), prepend=True)
         _add_crop_marks(document)
+        # PDF/X-4 in CMYK, as the booklet's print edition: a press takes both alike.
+        from .pdfx import PDF_VERSION, OutputProfile, make_pdfx
+
+        identifier = hashlib.sha256(pdf).hexdigest()[:32]
+        make_pdfx(document, OutputProfile.default(), identifier)
         output = io.BytesIO()
-        document.save(output, deterministic_id=True)
+        document.save(output, deterministic_id=True, force_version=PDF_VERSION)
         return output.getvalue()

@@ -20,8 +20,11 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-# A last word this short (letters, not counting punctuation) goes with the word before it.
+# A last word this short (letters, not counting punctuation) goes with the word before it;
+# so does any last word when the two are this long together: the last line is never one
+# word alone, and two words of this length never stretch the line before them much.
 SHORT_WORD = 5
+BOUND_LENGTH = 18
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 
 
@@ -49,8 +52,12 @@ def _closes_at_end(children: list[Token]) -> bool:
 
 def _last_words_kept(text: Token) -> list[Token]:
     """The text token that ends a paragraph with its last two words in a span that is
-    not hyphenated (the last line is never a fragment, nor begins with one); bound by a
-    no-break space when the last is short."""
+    not hyphenated (the last line is never a fragment, nor begins with one), bound by a
+    no-break space when they are short enough to share a line without stretching it.
+
+    The space before the span is inside it: WeasyPrint, meeting a text that ends in a
+    space and then an inline box that does not fit, broke the line at the first word
+    after a hyphenated one ("includ- / ing / their use in …")."""
     # String methods, not a regular expression: this runs on text of any length.
     content = text.content.rstrip()
     last_start = content.rfind(" ") + 1
@@ -62,8 +69,13 @@ def _last_words_kept(text: Token) -> list[Token]:
     if before:
         start = before.rfind(" ") + 1
         short = len(re.sub(r"\W", "", last.split("\u00a0")[-1])) <= SHORT_WORD
-        kept = before[start:] + ("\u00a0" if short else " ") + last
-    pieces = [_text(content[:start])] if start else []
+        together = len(before[start:]) + len(last) <= BOUND_LENGTH
+        kept = before[start:] + ("\u00a0" if short or together else " ") + last
+    pieces = []
+    if start:
+        head = content[:start]
+        pieces.append(_text(head.rstrip(" ")))
+        kept = head[len(head.rstrip(" ")) :] + kept
     pieces += [_html('<span class="last-words">'), _text(kept), _html("</span>")]
     return pieces
 

@@ -93,6 +93,9 @@ def printed(name: str, family_name: str | None = None) -> str:
         ("Felix D.", "Felix D."),
         ("Chris K", "Chris K"),
         ("von Neumann", "von Neumann"),
+        # Words about the item in a spreadsheet's speaker column (EuroBioC2025).
+        ("Contributed from submitted abstracts", "Contributed from submitted abstracts"),
+        ("Contributed during conference", "Contributed during conference"),
     ],
 )  # fmt: skip
 def test_a_name_is_printed_as_the_index_reader_expects(name, expected):

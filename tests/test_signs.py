@@ -4,6 +4,7 @@ bleed and crop marks, and A3."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ from example_project import example_project, fresh_project
 from helpers import SEED, page_text, write_content
 
 import booklet
+from booklet.preflight import preflight
 from booklet.signs import build_signs
 
 A4_LANDSCAPE = (841.89, 595.28)
@@ -109,12 +111,18 @@ def test_the_print_edition_has_bleed_and_marks_and_a3_is_larger(two_days, tmp_pa
             if isinstance(page.obj.Contents, pikepdf.Array)
             else b""
         )
-        x, y, width, height = (float(v) for v in first.split(b" rg ")[1].split()[:4])
+        # (in CMYK: the print edition is PDF/X-4, as the booklet's)
+        assert re.search(rb" k\s", first) and not re.search(rb" rg\s", first)
+        rectangle = re.search(rb"(\S+) (\S+) (\S+) (\S+) re", first)
+        x, y, width, height = (float(v) for v in rectangle.groups())
         assert x == pytest.approx(bleed[0], abs=0.1) and y + height == pytest.approx(
             bleed[3], abs=0.1
         )
         assert trim[3] - 300 < y < trim[3] - 40  # down to the foot of the head (74 mm on A3)
         assert len(pdf.pages) == 4
+        assert pdf.Root.OutputIntents[0].S == pikepdf.Name.GTS_PDFX
+    report = preflight(result.pdf_path)
+    assert report.standard == "PDF/X-4" and report.errors == [], report.errors
 
 
 def test_the_example_has_a_sign_for_each_of_its_rooms_in_its_theme():

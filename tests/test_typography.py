@@ -20,11 +20,16 @@ from booklet.load import load_content
 
 
 def test_a_paragraphs_last_two_words_are_not_hyphenated_and_a_short_one_is_bound():
-    assert markdown("We look at responsibilities") == (
-        '<p>We look <span class="last-words">at responsibilities</span></p>\n'
+    """The space before the last two words is inside their span (see the PDF test
+    below); two words short enough to share a line are bound, so none stands alone."""
+    assert markdown("We discuss international responsibilities") == (
+        '<p>We discuss<span class="last-words"> international responsibilities</span></p>\n'
     )
-    assert (
-        markdown("We look at it.") == '<p>We look <span class="last-words">at\u00a0it.</span></p>\n'
+    assert markdown("We look at responsibilities") == (
+        '<p>We look<span class="last-words"> at\u00a0responsibilities</span></p>\n'
+    )
+    assert markdown("We look at it.") == (
+        '<p>We look<span class="last-words"> at\u00a0it.</span></p>\n'
     )
     assert markdown("Alone") == '<p><span class="last-words">Alone</span></p>\n'
 
@@ -206,3 +211,33 @@ def test_a_long_address_breaks_at_its_slashes(built):
     assert printed == f"({LONG_ADDRESS})"  # no hyphen added where it broke
     for piece, following in zip(pieces, pieces[1:], strict=False):
         assert piece.text.endswith("/") or following.text[0] in "._-~%?#&=", (piece, following)
+
+
+NYM = (  # camp2019's abstract in which WeasyPrint left "ing" alone on a line
+    "*Nym Anonymous Authentication Credentials*\n\nThe power of Facebook derives from its "
+    "control over your digital identity. However, the fundamental technologies behind "
+    "anonymous (attribute-based) authentication credentials have existed since the mid-90s. "
+    "This talk will cover new advances in anonymous authentication credentials, how the work "
+    "was nearly killed by Facebook, and their real-world implementation, including their use "
+    "in the Nym project's mix-net, cryptocurrency, and decentralized messaging applications."
+)
+
+
+def test_no_word_stands_alone_on_a_line_inside_a_paragraph(tmp_path):
+    """A text ending in a space, then an inline box that did not fit: WeasyPrint broke
+    the line after the first word that followed a hyphenated one ("includ- / ing /
+    their use"). The paragraph's last words keep their space inside their span."""
+    folder = write_content(
+        tmp_path / "content",
+        {"title": "T", "organiser": "O", "language": "en"},
+        [{"id": "a", "name": "Ann Lee"}],
+        [{"title": "Nym", "speakers": ["a"], "abstract": NYM}],
+    )
+    result = booklet.build(folder, tmp_path / "out")
+    page = pypdfium2.PdfDocument(result.pdf_path)[result.page_of["talk-nym"] - 1]
+    lines = page.get_textpage().get_text_range().splitlines()
+    paragraph = [line for line in lines if line.strip()]
+    start = next(i for i, line in enumerate(paragraph) if line.startswith("The power"))
+    body = paragraph[start : start + 7]
+    assert body[-1].endswith("applications."), body
+    assert all(len(line.split()) > 3 for line in body[:-1]), body
