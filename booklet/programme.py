@@ -61,6 +61,9 @@ LEGEND_KEY = 8.2  # the swatch and letter before a name (booklet.css: 7.2 mm), a
 SCALE_MIN, SCALE_MAX = 0.30, 0.62
 FILL_MAX = 0.9  # a window shorter than its page is drawn larger, up to this
 SHORT = 15  # minutes: items this short in one room, back to back, are one box
+# A run of this many in a column narrower than this (mm, where a line has no room for its
+# time) is summarised: "Lightning Talks, 25 talks, 56-69".
+SUMMARY_FROM, SUMMARY_WIDTH = 4, 25.0
 STEP = 15  # window edges on the quarter hour
 DEFAULT_LENGTH = 30  # an item without an end, with nothing after it in its room
 # A night that runs this long past midnight (sets until 5:00) may get a smaller scale.
@@ -84,6 +87,7 @@ class Box:
     continued_from_before: bool = False  # the box started on the previous window
     continues_after: bool = False
     all_short: bool = False  # every item in it is short: a next short one may join
+    summary: bool = False  # a run too narrow for a line per item: its name, count and pages
     as_lines: bool = False  # set a line per item (a run, or too short for more)
     shows_speakers: bool = False
     shows_until: bool = False  # the box runs on past the page: its end on its last line
@@ -366,9 +370,18 @@ def _boxes(talks: list[Talk], rooms: list[str]) -> list[Box]:
     return boxes
 
 
+def _summarised(box: Box, width: float) -> bool:
+    """A run of short items in a column too narrow for their titles (a line each would
+    show eight letters of each) is printed as its name, its count and its pages."""
+    return len(box.talks) >= SUMMARY_FROM and width < SUMMARY_WIDTH
+
+
 def _needed_height(box: Box, width: float) -> float:
     """The height the box's text needs, estimated from its letters: a run a line per
-    item; an item its time, its title's lines and one line of speakers."""
+    item (a summarised one five); an item its time, its title's lines and one line
+    of speakers."""
+    if _summarised(box, width):
+        return PADDING + LINE * 5  # time, name (two lines), count, pages
     if box.is_run or box.all_short:
         return PADDING + LINE * len(box.talks)
     title = _title_lines(box.talk.item.title, width)
@@ -652,6 +665,7 @@ def _place(
             continues_after=box.end > end,
             all_short=box.all_short,
             as_lines=_as_lines(box, scale),
+            summary=_summarised(box, column),
             # An item across all rooms is named on the left page of a spread only.
             shown=[t for t in box.talks if start <= _start(t, box.start) < end]
             if not (box.spanning and side == "right")

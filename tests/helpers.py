@@ -127,7 +127,8 @@ def page_references(reader: pypdf.PdfReader, page_index: int) -> list[Reference]
     for destination, rect in links:
         left, right = sorted((rect[0], rect[2]))
         bottom, top = sorted((rect[1], rect[3]))
-        words = text.get_text_bounded(left, bottom, right, top).replace(",", " ").split()
+        bounded = text.get_text_bounded(left, bottom, right, top)
+        words = bounded.replace(",", " ").replace("–", " ").split()  # "20–22": two links
         if not words or not words[-1].isdigit():
             continue
         reference = Reference(

@@ -21,7 +21,7 @@ from helpers import (
 )
 
 import booklet
-from booklet.html import Talk
+from booklet.html import Talk, booklet_view
 from booklet.model import ProgrammeItem, Speaker
 from booklet.programme import (
     LINE,
@@ -361,12 +361,31 @@ def test_each_spread_holds_the_same_hours_across_all_its_rooms(congress):
 
 
 def test_every_item_links_once_to_its_abstract_with_the_right_page(congress):
-    _, reader, programme = congress
+    """Every item links to its abstract's page, once; a run of lightning talks in a
+    narrow column is summarised ("9 short talks", 7–8) and links its first and last, and
+    the pages of the others lie between."""
+    result, reader, programme = congress
     references = [r for index in programme_pages(reader) for r in page_references(reader, index)]
-    destinations = [r.destination for r in references if "programme-day-" not in r.destination]
-    assert sorted(destinations) == sorted(f"/talk-{item['id']}" for item in programme) or (
-        sorted(destinations) == sorted(f"talk-{item['id']}" for item in programme)
+    destinations = [
+        r.destination.lstrip("/") for r in references if "programme-day-" not in r.destination
+    ]
+    runs = [
+        [talk.anchor for talk in box.talks]
+        for day in booklet_view(result.loaded).programme_layout.days
+        for page in day.pages
+        for box in page.boxes
+        if box.summary and not box.continued_from_before
+    ]
+    assert runs, "the lightning run of the ten-room day is summarised"
+    between = {anchor for run in runs for anchor in run[1:-1]}
+    expected = [f"talk-{item['id']}" for item in programme if f"talk-{item['id']}" not in between]
+    assert sorted(destinations) == sorted(expected), (
+        set(expected) - set(destinations),
+        set(destinations) - set(expected),
     )
+    for run in runs:
+        first, last = result.page_of[run[0]], result.page_of[run[-1]]
+        assert all(first <= result.page_of[anchor] <= last for anchor in run)
     for reference in references:
         assert reference.printed == reference.target_page_number, reference
 
