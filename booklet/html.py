@@ -329,19 +329,6 @@ class BookletView(pages.PagesBesidesTalks):
             (index, day, talks) for index, (day, talks) in enumerate(_by_day(self.abstract_talks))
         ]
 
-    @cached_property
-    def days_opening_a_part(self) -> tuple[int, ...]:
-        """The days of abstracts that open a part of a large booklet (parts.py lays them
-        out apart, each from a right-hand page). Other days begin on a new page of
-        either hand, so that no page is left blank; one document of the same booklet
-        breaks at the same days, and so has the same pages."""
-        from .parts import _day_groups, worth_parts  # parts.py imports this module
-
-        if not worth_parts(self.loaded):
-            return ()
-        groups = _day_groups([len(talks) for _, _, talks in self.abstract_days])
-        return tuple(group[0] for group in groups[1:] if group)
-
     @property
     def has_times(self) -> bool:
         return any(talk.item.start for talk in self.talks)

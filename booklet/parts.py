@@ -2,7 +2,7 @@
 
 One WeasyPrint layout uses one core, and a 500-talk booklet is hundreds of pages. So the
 booklet is cut where pages break anyway: the front matter (cover to programme), the
-abstracts a few days at a time (each day begins on a right-hand page), and the indexes.
+abstracts a few days at a time (each on a new page, of either hand), and the indexes.
 A part does not need to know where it will stand to be laid out, except for its page
 numbers, so:
 
@@ -67,7 +67,7 @@ from .theme import Theme
 PARTS_FROM_TALKS = 40
 # Days with fewer talks than this share a part: a part costs a little to set up and join.
 MIN_TALKS_PER_PART = 20
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: a part's side shift
 
 
 @dataclass
@@ -77,6 +77,9 @@ class LaidOutPart:
     anchors: dict[str, int]  # anchor -> page within the part, from 1
     warnings: list[str]
     blank_pages: list[int]  # pages left blank so that a day begins on the right, from 1
+    # Points to move a page laid out as a right-hand page so that it stands as a left-hand
+    # one (the margins' difference); None when the part has pages of one side only.
+    side_shift: float | None = None
 
 
 def worth_parts(loaded: LoadedContent) -> bool:
@@ -247,11 +250,13 @@ class _Plan:
         return self.front_pages + 1 + (self.front_pages % 2)  # always a right-hand page
 
     def starts(self) -> list[int]:
-        """First page of each abstracts part: each begins on a right-hand page."""
+        """First page of each abstracts part: each follows the one before, on either
+        side (a part laid out from a right-hand page that stands on a left one is moved
+        by the margins' difference when joined)."""
         starts, page = [], self.abstracts_start
         for count in self.abstracts_pages:
             starts.append(page)
-            page += count + (count % 2)
+            page += count
         return starts
 
     @property
@@ -287,14 +292,12 @@ class _Plan:
         self, section_title: str, blank_pages: list[list[int]]
     ) -> tuple[tuple[str, str], ...]:
         """(kind, running head) for every page from the first abstracts page to the last.
-        A page left blank (between parts, or between days within one) carries nothing, as
-        in a single document; the abstracts' title page has no running head."""
+        A page left blank (between days within a part) carries nothing, as in a single
+        document; the abstracts' title page has no running head."""
         pages: list[tuple[str, str]] = []
         for number, (count, blanks) in enumerate(
             zip(self.abstracts_pages, blank_pages, strict=True)
         ):
-            if pages and len(pages) % 2:
-                pages.append(("blank", ""))  # the verso before a part that begins on a recto
             for page in range(1, count + 1):
                 if page in blanks:
                     pages.append(("blank", ""))
@@ -413,10 +416,15 @@ class _Renderer:
             pdf = (self.cache_folder / f"{key}.pdf").read_bytes()
         except (OSError, ValueError):
             return None
-        if not {"page_count", "anchors", "warnings", "blank_pages"} <= meta.keys():
+        if not {"page_count", "anchors", "warnings", "blank_pages", "side_shift"} <= meta.keys():
             return None  # written by an earlier version
         return LaidOutPart(
-            pdf, meta["page_count"], meta["anchors"], meta["warnings"], meta["blank_pages"]
+            pdf,
+            meta["page_count"],
+            meta["anchors"],
+            meta["warnings"],
+            meta["blank_pages"],
+            meta["side_shift"],
         )
 
     def _store(self, key: str, result: LaidOutPart) -> None:
@@ -427,6 +435,7 @@ class _Renderer:
             "anchors": result.anchors,
             "warnings": result.warnings,
             "blank_pages": result.blank_pages,
+            "side_shift": result.side_shift,
         }
         write_atomically(self.cache_folder / f"{key}.json", json.dumps(meta).encode())
 
@@ -504,7 +513,20 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
                 pdf = document.write_pdf(**options)
         worker.fetcher.stop_if_refused()
     blank = [n for n, page in enumerate(document.pages, start=1) if page._page_box.page_type.blank]
-    return LaidOutPart(pdf, len(document.pages), anchors, list(messages), blank)
+    return LaidOutPart(
+        pdf, len(document.pages), anchors, list(messages), blank, _side_shift(document)
+    )
+
+
+def _side_shift(document: weasyprint.Document) -> float | None:
+    """How far (pt) a right-hand page's drawing moves to stand as a left-hand page: the
+    difference of their left margins (mirrored margins: the wider one by the binding)."""
+    margins = {}
+    for page in document.pages:
+        margins.setdefault(page._page_box.page_type.side, page._page_box.margin_left)
+    if {"left", "right"} <= margins.keys():
+        return (margins["left"] - margins["right"]) * 0.75  # CSS px to pt
+    return None
 
 
 def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> None:
@@ -519,9 +541,10 @@ def _keep_links_to_other_parts(document: weasyprint.Document, anchors: dict) -> 
 
 
 def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[bytes, int]:
-    """One PDF from the parts: pages in order, blank versos where a part must begin on a
-    right-hand page, furniture over the abstracts pages, link targets and bookmarks; then
-    the edition's finishing. Returns the PDF and its page count.
+    """One PDF from the parts: pages in order (a blank verso where the abstracts must
+    begin on a right-hand page; a part that lands on a left-hand page moved to its
+    margins), furniture over the abstracts pages, link targets and bookmarks; then the
+    edition's finishing. Returns the PDF and its page count.
 
     One part's PDF is open at a time: what the booklet takes from it is made its own
     (streams too), and the part is closed before the next is opened. qpdf holds every
@@ -536,8 +559,8 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
             with pikepdf.open(io.BytesIO(part.pdf)) as source:
                 if number == 0:
                     joiner.take_document_settings(source)
-                elif number <= len(laid_out) and len(booklet.pages) % 2:
-                    # a part of abstracts begins on a right-hand page
+                elif number == 1 and len(booklet.pages) % 2:
+                    # the abstracts begin on a right-hand page, as in a single document
                     before = booklet.pages[-1].obj
                     blank = booklet.add_blank_page(page_size=joiner.page_size)
                     # The page before's boxes: a print page's media box starts in its bleed.
@@ -548,7 +571,11 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
                     # which Ghostscript refuses to read (an I/O error on this page).
                     blank.obj.Contents = booklet.make_stream(BLANK_PAGE_CONTENT)
                 # a later part of the abstracts continues under the abstracts' bookmark
+                first = len(booklet.pages)
                 joiner.add(source, part.anchors, outline_depth=int(1 < number <= len(laid_out)))
+                if 1 < number <= len(laid_out) and first % 2:
+                    # laid out from a right-hand page, it begins on a left-hand one
+                    _mirror(booklet.pages[first:], _any_side_shift(laid_out))
         with pikepdf.open(io.BytesIO(furniture.pdf)) as furniture_pdf:
             if len(furniture_pdf.pages) != plan.back_start - plan.abstracts_start:
                 raise RenderError("running heads and page numbers do not fit the abstracts pages")
@@ -565,6 +592,30 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
             **(finishing.save_options if finishing else {}),
         )
         return output.getvalue(), len(booklet.pages)
+
+
+def _any_side_shift(laid_out) -> float:
+    """The parts share their page style: any part with pages of both sides tells."""
+    shifts = [part.side_shift for part in laid_out if part.side_shift is not None]
+    return shifts[0] if shifts else 0.0
+
+
+def _mirror(pages, shift: float) -> None:
+    """Pages laid out from a right-hand page, standing from a left-hand one: each moved
+    by the margins' difference, its links with it. The running heads and page numbers
+    are laid over later, for the side each page stands on."""
+    import pikepdf
+
+    for offset, page in enumerate(pages):
+        dx = shift if offset % 2 == 0 else -shift  # laid out right, left, right, …
+        if not dx:
+            continue
+        page.contents_add(f"q 1 0 0 1 {dx:.4f} 0 cm".encode(), prepend=True)
+        page.contents_add(b"Q", prepend=False)
+        for annotation in page.obj.get("/Annots", []):
+            if "/Rect" in annotation:
+                x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+                annotation.Rect = pikepdf.Array([x0 + dx, y0, x1 + dx, y1])
 
 
 class _Joiner:

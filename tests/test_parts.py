@@ -9,7 +9,7 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
-from helpers import bookmarks, generate, page_references, page_text, tag_tree
+from helpers import bookmarks, generate, page_references, page_text, section_page, tag_tree
 
 import booklet
 from booklet.load import load_content
@@ -104,7 +104,32 @@ def test_small_days_sharing_a_part_keep_their_blank_pages_blank(tmp_path):
     a, b = pypdf.PdfReader(in_parts.pdf_path), pypdf.PdfReader(single.pdf_path)
     texts = [page_text(page) for page in a.pages]
     assert texts == [page_text(page) for page in b.pages]
-    assert "" in texts  # a day began on a right-hand page after a blank one, with nothing on it
+    assert "" in texts  # the abstracts began on a right-hand page after a blank one
+
+
+def test_a_part_that_lands_on_the_other_side_is_moved_to_its_margins(three_days):
+    """A part is laid out from a right-hand page; where it stands from a left-hand one,
+    each of its pages is moved by the margins' difference: every page's text stands
+    where the one document's does, and no page is left blank between days."""
+    import pypdfium2
+
+    _, in_parts, single, _ = three_days
+
+    def left_edges(path) -> list[float]:
+        edges = []
+        for page in pypdfium2.PdfDocument(path):
+            text = page.get_textpage()
+            boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+            edges.append(round(min((box[0] for box in boxes), default=-1.0), 1))
+        return edges
+
+    joined = left_edges(in_parts.pdf_path)
+    assert joined == left_edges(single.pdf_path)
+    reader = pypdf.PdfReader(in_parts.pdf_path)
+    start = section_page(reader, "Oplæg")
+    days = [page for title, page in bookmarks(reader) if "dag den" in title and page >= start]
+    assert len(days) == 2 and any(page % 2 == 0 for page in days)  # one on a left-hand page
+    assert all(page_text(page) for page in reader.pages[start - 1 : -1])  # none blank
 
 
 def test_the_joined_booklet_has_one_whole_tag_tree_like_one_document(three_days):
