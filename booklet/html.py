@@ -19,7 +19,6 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import (
-    ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
@@ -34,7 +33,7 @@ from .collation import sort_key
 from .load import LoadedContent
 from .model import Conference, ProgrammeItem, Session, Show, Speaker, Style
 from .names import ReadName
-from .sandbox import ProjectTemplates, TemplateSandbox
+from .sandbox import ProjectTemplates, ProjectThenDefault, TemplateSandbox
 from .theme import Theme
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -99,7 +98,9 @@ def _environment(project_templates: Path | None = None) -> Environment:
         environment = Environment(loader=FileSystemLoader(TEMPLATES), **options)
         environment.filters.update(_FILTERS)
     else:
-        loader = ChoiceLoader([ProjectTemplates(project_templates), FileSystemLoader(TEMPLATES)])
+        loader = ProjectThenDefault(
+            ProjectTemplates(project_templates), FileSystemLoader(TEMPLATES)
+        )
         environment = TemplateSandbox(exposed=_VIEW_TYPES, loader=loader, **options)
         environment.extend_filters(**_FILTERS)
     # Compiled code differs between the two (the sandbox's is guarded): one cache each.

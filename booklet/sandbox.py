@@ -434,6 +434,29 @@ class ProjectTemplates(BaseLoader):
         return source, str(path), lambda: path.exists() and path.stat().st_mtime_ns == modified
 
 
+class ProjectThenDefault(BaseLoader):
+    """A project's templates first, then booklet's own of the same name. A default stays
+    in use only while the project has no file of its name: one written later (by the
+    organiser, between two builds in one process, as `watch` runs them) replaces it at
+    once. Jinja's ChoiceLoader would keep the default cached, as only its file is checked."""
+
+    def __init__(self, project: ProjectTemplates, default: BaseLoader):
+        self.project, self.default = project, default
+
+    def get_source(self, environment, template: str):
+        try:
+            return self.project.get_source(environment, template)
+        except TemplateNotFound:
+            pass
+        source, filename, uptodate = self.default.get_source(environment, template)
+        shadow = self.project.folder.joinpath(*template.split("/"))
+
+        def still_default() -> bool:
+            return not (shadow.exists() or shadow.is_symlink()) and bool(uptodate and uptodate())
+
+        return source, filename, still_default
+
+
 # --- rendering --------------------------------------------------------------------------
 
 

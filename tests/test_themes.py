@@ -125,6 +125,21 @@ def test_a_template_of_the_project_replaces_that_one_only(project):
     assert "Contents" in page_text(reader.pages[2])  # the rest is booklet's own
 
 
+def test_a_template_the_project_adds_after_a_build_is_used_by_the_next(project):
+    """One process, two builds (as `watch` runs them): the default cover was compiled
+    and cached by the first; a cover.html.j2 written after it is used by the second."""
+    first = booklet.build(project / "content", project / "output")
+    assert "OUR OWN COVER" not in page_text(pypdf.PdfReader(first.pdf_path).pages[0])
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover"><p>OUR OWN COVER</p></section>'
+    )
+    second = booklet.build(project / "content", project / "output")
+    assert "OUR OWN COVER" in page_text(pypdf.PdfReader(second.pdf_path).pages[0])
+    (project / "templates" / "cover.html.j2").unlink()
+    third = booklet.build(project / "content", project / "output")
+    assert "OUR OWN COVER" not in page_text(pypdf.PdfReader(third.pdf_path).pages[0])
+
+
 def test_a_project_template_runs_in_the_sandbox(project):
     (project / "templates" / "cover.html.j2").write_text(
         "{{ ''.__class__.__mro__[1].__subclasses__() }}"
