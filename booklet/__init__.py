@@ -1,6 +1,6 @@
 """booklet: a conference's YAML content -> a print-ready programme booklet (PDF)."""
 
-from .api import BuildResult, build, check
+from .api import BuildResult, build, build_editions, check
 from .errors import BookletError, ContentError, Problem
 from .load import load_content
 
@@ -11,6 +11,7 @@ __all__ = [
     "ContentError",
     "Problem",
     "build",
+    "build_editions",
     "check",
     "load_content",
 ]

@@ -11,23 +11,41 @@ import datetime
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .editions import DEFAULT_EMAIL_BUDGET, EDITIONS, Finishing, check_budget, finish
+from .editions import (
+    DEFAULT_EMAIL_BUDGET,
+    EDITIONS,
+    Edition,
+    Finishing,
+    check_budget,
+    finish,
+    has_images,
+    same_layout,
+)
 from .errors import BookletError, ContentError, Problem, display_path
 from .files import write_atomically
-from .html import render_html
+from .html import booklet_view, render_html
 from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
 from .model import slug
 from .notes import NotesPages
-from .parts import render_in_parts, worth_parts
-from .pdf import DEFAULT_MAX_PAGES, read_stylesheets, render_pdf, too_many_pages
-from .pdfx import OutputProfile
-from .preflight import PreflightReport, preflight
+from .parts import KnownPages, render_in_parts, stand_in_pages, worth_parts
+from .pdf import (
+    DEFAULT_MAX_PAGES,
+    RenderedBooklet,
+    read_stylesheets,
+    render_pdf,
+    too_many_pages,
+)
 from .theme import Theme, covered_characters, theme_for
+
+if TYPE_CHECKING:  # print's modules load when a print edition is built
+    from .pdfx import OutputProfile
+    from .preflight import PreflightReport
 
 
 @dataclass
@@ -91,9 +109,44 @@ def build(
     print shop's CMYK ICC profile for the print edition (PDF/X-4's output intent);
     booklet's own by default. The print edition is preflighted (`result.preflight`).
     """
-    if edition not in EDITIONS:
-        raise BookletError(f"no edition '{edition}'; choose from {', '.join(EDITIONS)}")
-    chosen = EDITIONS[edition]
+    (result,) = build_editions(
+        content_folder,
+        output_folder,
+        editions=[edition],
+        styles_folder=styles_folder,
+        strict=strict,
+        progress=progress,
+        parts=parts,
+        max_size=max_size,
+        max_pages=max_pages,
+        output_profile=output_profile,
+    )
+    return result
+
+
+def build_editions(
+    content_folder: str | Path = "content",
+    output_folder: str | Path = "output",
+    *,
+    editions: Sequence[str] = tuple(EDITIONS),
+    styles_folder: str | Path | None = None,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+    parts: bool | None = None,
+    max_size: int = DEFAULT_EMAIL_BUDGET,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    output_profile: str | Path | None = None,
+) -> Iterator[BuildResult]:
+    """`build` for several editions (all three by default), one after the other, each
+    result as soon as its PDF is written; the options are `build`'s.
+
+    The content is loaded and checked once. An edition that would lay out the same
+    document as one built before it is not laid out again: the email edition differs
+    from the screen edition only in its images, so a booklet without any is written
+    once and saved under both names (the same bytes either way)."""
+    for name in editions:
+        if name not in EDITIONS:
+            raise BookletError(f"no edition '{name}'; choose from {', '.join(EDITIONS)}")
     if max_pages < 1:
         raise BookletError(f"the page limit must be at least 1, not {max_pages}")
     if progress:
@@ -102,11 +155,58 @@ def build(
     loaded = _check(Path(content_folder), theme)
     if strict and loaded.warnings:
         raise ContentError(_as_errors(loaded.warnings))
+    profile = None
+    if output_profile:
+        from .pdfx import OutputProfile
+
+        profile = OutputProfile.read(Path(output_profile))
+    built: list[tuple[Edition, _Written]] = []
+    for name in editions:
+        chosen = EDITIONS[name]
+        twin = next((done for edition, done in built if same_layout(edition, chosen)), None)
+        if twin is not None and not twin.has_images:
+            written = _write_edition(loaded, chosen, output_folder, twin.rendered, max_size)
+        else:
+            rendered, known = _render_edition(
+                loaded, theme, chosen, output_folder, progress, parts, max_pages, profile
+            )
+            if strict and rendered.warnings:
+                raise ContentError(_as_errors(_render_problems(rendered)))
+            written = _write_edition(loaded, chosen, output_folder, rendered, max_size)
+            if known is not None:  # after the PDF: the cache never comes before it
+                known.write(rendered.page_of)
+        built.append((chosen, written))
+        rendered = written.rendered
+        warnings = [str(problem) for problem in loaded.warnings + _render_problems(rendered)]
+        checked = _preflight(written.path) if chosen.for_print else None
+        yield BuildResult(
+            written.path, rendered.page_count, rendered.page_of, warnings, loaded, checked
+        )
+
+
+@dataclass
+class _Written:
+    path: Path
+    rendered: RenderedBooklet
+    has_images: bool  # does the PDF draw any raster image (what image options change)?
+
+
+def _render_edition(
+    loaded: LoadedContent,
+    theme: Theme,
+    chosen: Edition,
+    output_folder: str | Path,
+    progress: Callable[[str], None] | None,
+    parts: bool | None,
+    max_pages: int,
+    output_profile: OutputProfile | None,
+) -> tuple[RenderedBooklet, KnownPages | None]:
+    """Lay out and finish one edition: its PDF bytes, page count and page numbers; and
+    where to keep its page numbers for another build of the same content."""
     created = _creation_date()
-    target = Path(output_folder) / f"{output_name(loaded)}{chosen.suffix}.pdf"
+    target = _target(loaded, chosen, output_folder)
     stylesheets = theme.stylesheets(["booklet.css", *filter(None, [chosen.stylesheet])])
     allowed_folders = [loaded.folder, *theme.folders]
-    pages_file = target.with_name(f".{target.stem}.pages.json")
     words = labels_for(loaded.content.conference.language)
     finishing = Finishing(
         chosen,
@@ -114,10 +214,11 @@ def build(
         words["back_cover"],
         document_id=_identifier(loaded).decode(),
         notes_pages=NotesPages(loaded, theme, stylesheets, allowed_folders),
-        output_profile=OutputProfile.read(Path(output_profile)) if output_profile else None,
+        output_profile=output_profile,
     )
     if parts is None:
         parts = worth_parts(loaded)
+    known = None
     if parts:
         rendered = render_in_parts(
             loaded,
@@ -131,16 +232,26 @@ def build(
             write_options=chosen.write_options,
             finishing=finishing,  # done while joining the parts
             max_pages=max_pages,
+            guess=_last_pages(_pages_file(target)),
         )
     else:
+
+        def html_for(page_of: dict[str, int] | None) -> str:
+            return render_html(loaded, page_of, created=created, theme=theme)
+
+        known = KnownPages(html_for(None), stylesheets, allowed_folders, chosen)
         rendered = render_pdf(
-            lambda page_of: render_html(loaded, page_of, created=created, theme=theme),
+            html_for,
             stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
             allowed_folders=allowed_folders,
             identifier=_identifier(loaded),
             progress=progress,
-            guess=_last_pages(pages_file),
+            # This very content's page numbers, built before; else the last build's
+            # here; else stand-ins, cheaper to lay out than CSS counting the pages.
+            guess=known.read()
+            or _last_pages(_pages_file(target))
+            or stand_in_pages(booklet_view(loaded)),
             write_options=chosen.write_options,
             finisher=None if finishing.needs_pikepdf else finishing.weasyprint_finisher(),
             max_pages=max_pages,
@@ -148,21 +259,61 @@ def build(
         )
     if rendered.page_count > max_pages:  # parts reused from the cache were not counted
         raise BookletError(too_many_pages(max_pages))
-    render_warnings = [
-        Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings
-    ]
-    if strict and render_warnings:
-        raise ContentError(_as_errors(render_warnings))
-    pdf, page_count = rendered.pdf, rendered.page_count
     if finishing.needs_pikepdf and not parts:
-        pdf, page_count = finish(pdf, finishing)
-    if edition == "email":
-        check_budget(pdf, max_size, chosen)
-    write_atomically(target, pdf)
-    write_atomically(pages_file, json.dumps(rendered.page_of, sort_keys=True).encode())
-    warnings = [str(problem) for problem in loaded.warnings + render_warnings]
-    checked = preflight(target) if chosen.for_print else None
-    return BuildResult(target, page_count, rendered.page_of, warnings, loaded, checked)
+        pdf, page_count = finish(rendered.pdf, finishing)
+        rendered = dataclasses.replace(rendered, pdf=pdf, page_count=page_count)
+    return rendered, known
+
+
+def _write_edition(
+    loaded: LoadedContent,
+    chosen: Edition,
+    output_folder: str | Path,
+    rendered: RenderedBooklet,
+    max_size: int,
+) -> _Written:
+    """The edition's PDF and, beside it, its page numbers (where the next build starts)."""
+    target = _target(loaded, chosen, output_folder)
+    if chosen.name == "email":
+        check_budget(rendered.pdf, max_size, chosen)
+    write_atomically(target, rendered.pdf)
+    page_numbers = json.dumps(rendered.page_of, sort_keys=True).encode()
+    write_atomically(_pages_file(target), page_numbers)
+    return _Written(target, rendered, has_images(rendered.pdf))
+
+
+PREFLIGHTS_KEPT = 50  # print editions whose pages' findings are kept; the oldest go
+
+
+def _preflight(pdf: Path) -> PreflightReport:
+    from .preflight import preflight
+
+    # What each page showed, kept for the next build of this PDF: it scans the pages
+    # that changed. In the user's cache, by the PDF's path: the output folder holds the
+    # PDF and its page numbers only.
+    name = hashlib.sha256(str(pdf.resolve()).encode()).hexdigest()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "booklet" / "preflight"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = sorted(folder.glob("*.json"), key=lambda file: file.stat().st_mtime)
+        for old in kept[:-PREFLIGHTS_KEPT]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return preflight(pdf)  # no writable cache: every page scanned
+    return preflight(pdf, known_pages=folder / f"{name}.json")
+
+
+def _target(loaded: LoadedContent, chosen: Edition, output_folder: str | Path) -> Path:
+    return Path(output_folder) / f"{output_name(loaded)}{chosen.suffix}.pdf"
+
+
+def _pages_file(target: Path) -> Path:
+    return target.with_name(f".{target.stem}.pages.json")
+
+
+def _render_problems(rendered: RenderedBooklet) -> list[Problem]:
+    return [Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings]
 
 
 def _last_pages(pages_file: Path) -> dict[str, int] | None:
@@ -218,4 +369,4 @@ def _identifier(loaded: LoadedContent) -> bytes:
     return digest.hexdigest()[:32].encode()
 
 
-__all__ = ["BookletError", "BuildResult", "Problem", "build", "check"]
+__all__ = ["BookletError", "BuildResult", "Problem", "build", "build_editions", "check"]

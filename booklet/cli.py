@@ -19,6 +19,7 @@ import typer
 
 from . import __version__
 from .api import build as build_booklet
+from .api import build_editions
 from .api import check as check_content
 from .editions import EDITIONS, parse_size
 from .errors import BookletError, ContentError, display_path
@@ -103,20 +104,22 @@ def build(
     """
     editions = list(EDITIONS) if edition == "all" else [edition]
     budget = _run(lambda: parse_size(max_size), debug)
+    progress = None if quiet else Progress()
+    # One load and check for every edition; each result shown as soon as it is written.
+    results = build_editions(
+        content,
+        output,
+        editions=editions,
+        strict=strict,
+        progress=progress,
+        max_size=budget,
+        max_pages=max_pages,
+        output_profile=output_profile,
+    )
     for name in editions:
-        progress = None if quiet else Progress()
         try:
             result = _run(
-                lambda name=name, progress=progress: build_booklet(
-                    content,
-                    output,
-                    strict=strict,
-                    progress=progress,
-                    edition=name,
-                    max_size=budget,
-                    max_pages=max_pages,
-                    output_profile=output_profile,
-                ),
+                lambda: next(results),
                 debug,
                 after_problems="; no PDF written, the previous one is unchanged",
             )

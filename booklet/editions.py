@@ -17,12 +17,16 @@ numbers ("Omslag", 2, 3, ...), the same in all three.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import BookletError
-from .pdfx import PDF_VERSION, OutputProfile, make_pdfx
 from .subsets import one_subset_per_face
+
+if TYPE_CHECKING:  # pdfx loads when a print edition is finished
+    from .pdfx import OutputProfile
 
 BLEED_PT = 3 * 72 / 25.4  # 3 mm, the print shops' usual bleed
 SLUG_PT = 10 * 72 / 25.4  # room outside the bleed for the crop marks
@@ -54,6 +58,32 @@ EDITIONS = {
 }
 
 
+# WeasyPrint's options that act on images alone, as they load.
+IMAGE_OPTIONS = frozenset({"optimize_images", "dpi", "jpeg_quality"})
+# A raster image in a PDF: an XObject stream's dictionary, never inside an object stream.
+_IMAGE_XOBJECT = re.compile(rb"/Subtype\s*/Image\b")
+
+
+def same_layout(first: Edition, second: Edition) -> bool:
+    """Would the two editions lay out the same document, but for what their image
+    options do to images? (email and screen: yes; print: a page of its own size.)"""
+
+    def without_images(edition: Edition) -> dict:
+        return {k: v for k, v in edition.write_options.items() if k not in IMAGE_OPTIONS}
+
+    return (
+        first.stylesheet == second.stylesheet
+        and first.for_print == second.for_print
+        and without_images(first) == without_images(second)
+    )
+
+
+def has_images(pdf: bytes) -> bool:
+    """Does the PDF draw a raster image? Without one, image options change no byte. (A
+    text that merely reads like an image's dictionary says yes: the safe answer.)"""
+    return _IMAGE_XOBJECT.search(pdf) is not None
+
+
 @dataclass(frozen=True)
 class Finishing:
     """The edition's last touches on the PDF WeasyPrint writes: page labels always,
@@ -75,6 +105,8 @@ class Finishing:
             _add_crop_marks(document)
         one_subset_per_face(document)  # joined parts, notes pages: one document each
         if self.edition.for_print:
+            from .pdfx import OutputProfile, make_pdfx
+
             make_pdfx(document, self.output_profile or OutputProfile.default(), self.document_id)
         _label_pages(document, self.cover_label, self.back_cover_label)
 
@@ -85,7 +117,11 @@ class Finishing:
     @property
     def save_options(self) -> dict:
         """For pikepdf's save: PDF/X-4 is PDF 1.6."""
-        return {"force_version": PDF_VERSION} if self.edition.for_print else {}
+        if not self.edition.for_print:
+            return {}
+        from .pdfx import PDF_VERSION
+
+        return {"force_version": PDF_VERSION}
 
     def weasyprint_finisher(self):
         """Page labels set while WeasyPrint writes the PDF, for editions that need no

@@ -26,19 +26,17 @@ import dataclasses
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .editions import BLANK_PAGE_CONTENT, Finishing
+from .compact import compact_finisher
+from .editions import BLANK_PAGE_CONTENT, Edition, Finishing
 from .errors import RenderError
 from .files import UnsafeFileError, read_regular_file, write_atomically
 from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
@@ -51,6 +49,7 @@ from .pdf import (
     RenderedBooklet,
     StopRendering,
     anchors_by_page,
+    collector_paused,
     font_timestamps_fixed,
     html_css_problems,
     load_stylesheets,
@@ -67,7 +66,7 @@ from .theme import Theme
 PARTS_FROM_TALKS = 40
 # Days with fewer talks than this share a part: a part costs a little to set up and join.
 MIN_TALKS_PER_PART = 20
-CACHE_VERSION = "2"  # 2: a part's side shift
+CACHE_VERSION = "3"  # 2: a part's side shift; 3: text compacted (compact.py)
 
 
 @dataclass
@@ -101,7 +100,11 @@ def render_in_parts(
     write_options: dict | None = None,
     finishing: Finishing | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
+    guess: dict[str, int] | None = None,
 ) -> RenderedBooklet:
+    """The booklet laid out in parts and joined. `guess`: the page numbers of the last
+    build, for the drafts of the front and the indexes: after a small edit they are the
+    final numbers, so each of those parts is made from the same HTML in both waves."""
     view = booklet_view(loaded)
     day_groups = _day_groups([len(talks) for _, _, talks in view.abstract_days])
     abstracts = [
@@ -129,7 +132,10 @@ def render_in_parts(
     backs = _back_parts(view, theme)
 
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
-    stand_in = _stand_in_pages(_referenced_anchors(view), len(loaded.content.programme))
+    referenced = _referenced_anchors(view)
+    stand_in = _stand_in_pages(referenced, len(loaded.content.programme))
+    if guess and referenced <= guess.keys():
+        stand_in = guess
     renderer.stage = f"{len(abstracts)} of abstracts, drafts of front matter and indexes"
     jobs = [
         (Part("front"), stand_in),
@@ -207,6 +213,13 @@ def _back_parts(view, theme: Theme | None = None) -> list[Part]:
         Part("back", pieces=tuple(group), back_cover=(number == len(groups) - 1))
         for number, group in enumerate(groups)
     ]
+
+
+def stand_in_pages(view) -> dict[str, int]:
+    """Page numbers to lay a booklet out with before its own are known: as long as the
+    real ones will likely be, so the first layout is close to the last, and without
+    CSS target-counter(), which lays every page out again as it counts."""
+    return _stand_in_pages(_referenced_anchors(view), len(view.talks))
 
 
 def _stand_in_pages(anchors: set[str], talks: int) -> dict[str, int]:
@@ -339,9 +352,12 @@ class _Renderer:
         self.theme_key = _theme_key(allowed_folders)
         # The pages laid out in a wave by all workers together: forked with them, shared.
         self.max_pages = max_pages
+        import multiprocessing  # only large booklets: small ones start quicker without
+
         self.pages_in_wave = multiprocessing.get_context("fork").Value("q", 0)
         self.cache_folder = cache_folder
         self.used: set[str] = set()
+        self.htmls: dict[tuple[Part, str], str] = {}
         self.laid_out = self.reused = 0
 
     def run(
@@ -349,10 +365,7 @@ class _Renderer:
     ) -> list[LaidOutPart]:
         """Lay out each (part, page numbers); the jobs numbered in `drafts` only for their
         length and anchors, without writing a PDF."""
-        htmls = [
-            render_html(self.loaded, page_of, created=self.created, part=part, theme=self.theme)
-            for part, page_of in jobs
-        ]
+        htmls = [self._html(part, page_of) for part, page_of in jobs]
         writes = [index not in drafts for index in range(len(jobs))]
         options = sorted(self.write_options.items())
         keys = [
@@ -362,6 +375,14 @@ class _Renderer:
         self.used.update(keys)
         self.pages_in_wave.value = 0  # the parts of one wave are the booklet at most once
         results: list[LaidOutPart | None] = [self._cached(key) for key in keys]
+        for index in drafts:  # a draft is told as well by the written part of its HTML
+            if results[index] is None:
+                written = hashlib.sha256(
+                    f"{self.theme_key} True {options} {htmls[index]}".encode()
+                ).hexdigest()
+                results[index] = self._cached(written)
+                if results[index] is not None:
+                    self.used.add(written)
         missing = [index for index, result in enumerate(results) if result is None]
         self.laid_out += len(missing)
         self.reused += len(keys) - len(missing)
@@ -383,6 +404,10 @@ class _Renderer:
                     fresh.append(_lay_out(job))
                     self._done(len(fresh), len(work))
             else:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor, as_completed
+                from concurrent.futures.process import BrokenProcessPool
+
                 context = multiprocessing.get_context("fork")
                 try:
                     with ProcessPoolExecutor(processes, mp_context=context) as pool:
@@ -399,6 +424,15 @@ class _Renderer:
                 results[index] = result
                 self._store(keys[index], result)
         return results  # type: ignore[return-value]
+
+    def _html(self, part: Part, page_of: dict[str, int] | None) -> str:
+        """A part's HTML, rendered once for each part and page numbers in a build."""
+        key = (part, json.dumps(page_of, sort_keys=True))
+        if key not in self.htmls:
+            self.htmls[key] = render_html(
+                self.loaded, page_of, created=self.created, part=part, theme=self.theme
+            )
+        return self.htmls[key]
 
     def _done(self, done: int, of: int) -> None:
         if self.report:
@@ -438,6 +472,44 @@ class _Renderer:
             "side_shift": result.side_shift,
         }
         write_atomically(self.cache_folder / f"{key}.json", json.dumps(meta).encode())
+
+
+class KnownPages:
+    """The page numbers of a booklet built before from the same HTML, styles, fonts and
+    images, wherever its PDF went (~/.cache/booklet/pages): a build of it lays out once.
+    They are only a guess to the layout, which checks it, and they were what the layout
+    settled on for this very input: the same bytes as a build without them."""
+
+    KEPT = 200  # files; the oldest go (a file is a few KB)
+
+    def __init__(
+        self, html: str, stylesheets: list[Path], allowed_folders: list[Path], edition: Edition
+    ) -> None:
+        options = sorted(edition.write_options.items())
+        sheets = [str(sheet.resolve()) for sheet in stylesheets]
+        key = f"{_theme_key(allowed_folders)} {sheets} {options} {html}"
+        self.name = hashlib.sha256(key.encode()).hexdigest() + ".json"
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        self.folder = base / "booklet" / "pages"
+
+    def read(self) -> dict[str, int] | None:
+        try:
+            page_of = json.loads((self.folder / self.name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if isinstance(page_of, dict) and all(isinstance(v, int) for v in page_of.values()):
+            return page_of
+        return None
+
+    def write(self, page_of: dict[str, int]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / self.name, json.dumps(page_of).encode())
+            kept = sorted(self.folder.glob("*.json"), key=lambda file: file.stat().st_mtime)
+            for old in kept[: -self.KEPT]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # no writable cache: the next build counts again
 
 
 def _theme_key(allowed_folders: list[Path]) -> str:
@@ -497,6 +569,7 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         weasyprint_messages() as messages,
         pages_watched(None, _PartPages(worker)),
         rendering_stopped(worker.own_theme_files),
+        collector_paused(),
     ):
         options = worker.write_options if with_options else {}
         html_css_problems(html)
@@ -510,7 +583,7 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         if write:
             one_link_per_reference(document)
             with font_timestamps_fixed():
-                pdf = document.write_pdf(**options)
+                pdf = document.write_pdf(finisher=compact_finisher(), **options)
         worker.fetcher.stop_if_refused()
     blank = [n for n, page in enumerate(document.pages, start=1) if page._page_box.page_type.blank]
     return LaidOutPart(

@@ -1,15 +1,17 @@
 """HTML -> laid-out pages -> PDF bytes, with WeasyPrint.
 
-Page numbers: the first layout lets CSS `target-counter()` count them, and reads the
-page of every anchor from it; the PDF is then laid out again with the numbers written
-in, until nothing moves. The PDF written always prints literal numbers: a number drawn
-by target-counter() is a pseudo-element, tagged and linked otherwise, and the same
-content must give the same bytes whether or not a previous build left its page numbers
-(a rebuild starts from them and lays out once).
+Page numbers: the first layout prints the numbers it is given as a guess (the last
+build's, or stand-ins of the likely width; without any, CSS `target-counter()` counts
+them), and the page of every anchor is read from it; the PDF is then laid out again with
+the numbers written in, until nothing moves. The PDF written always prints literal
+numbers: a number drawn by target-counter() is a pseudo-element, tagged and linked
+otherwise, and the same content must give the same bytes whether or not a previous build
+left its page numbers (a rebuild starts from them and lays out once).
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -29,6 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .checks import MAX_IMAGE_PIXELS
+from .compact import compact_finisher
 from .errors import ContentError, Problem, RenderError, display_path
 from .files import UnsafeFileError, read_regular_file
 from .theme import default_styles_folder
@@ -426,13 +429,13 @@ def render_pdf(
 ) -> RenderedBooklet:
     """Lay out the booklet until its page numbers are right, then write the PDF.
 
-    With a `guess` (the pages of the last build), the first layout prints those numbers;
-    when every anchor lands where guessed, that one layout is all it takes. Without one,
-    the first layout counts with target-counter(), and a second prints the numbers it
-    found. Either way, layouts repeat until nothing moves. A layout
-    that passes `max_pages` stops with a RenderError; so does a size that WeasyPrint
-    cannot compute with, when `own_theme_files` (the project's styles and templates)
-    may be the cause."""
+    With a `guess` (the pages of the last build, or stand-ins), the first layout prints
+    those numbers; when every anchor lands where guessed, that one layout is all it
+    takes. Without one, the first layout counts with target-counter() (which lays every
+    page out again as it counts), and a second prints the numbers it found. Either way,
+    layouts repeat until nothing moves. A layout that passes `max_pages` stops with a
+    RenderError; so does a size that WeasyPrint cannot compute with, when
+    `own_theme_files` (the project's styles and templates) may be the cause."""
     fetcher = LocalOnlyFetcher(allowed_folders)
     font_config = FontConfiguration()
 
@@ -447,12 +450,16 @@ def render_pdf(
         weasyprint_messages() as messages,
         pages_watched(progress, PageLimit(max_pages)),
         rendering_stopped(list(own_theme_files)),
+        collector_paused(),
     ):
         css = load_stylesheets(stylesheets, fetcher, font_config)
         document = layout(html_for(guess))
         page_of = anchors_by_page(document)
         if page_of != guess:
             for _ in range(MAX_LAYOUTS):
+                # The collector is paused: free the last layout before the next is made.
+                del document
+                gc.collect()
                 document = layout(html_for(page_of))
                 found = anchors_by_page(document)
                 if found == page_of:
@@ -468,10 +475,29 @@ def render_pdf(
         one_link_per_reference(document)
         with font_timestamps_fixed():
             pdf = document.write_pdf(
-                pdf_identifier=identifier, finisher=finisher, **(write_options or {})
+                pdf_identifier=identifier,
+                finisher=compact_finisher(finisher),
+                **(write_options or {}),
             )
         fetcher.stop_if_refused()
     return RenderedBooklet(pdf, len(document.pages), page_of, _unique(messages))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while WeasyPrint lays out and writes: its boxes are many
+    and live until the document is written, so the collector walked them again and again
+    (12 full passes in one 500-talk layout) and freed almost nothing. Paused, a layout
+    and write of 200 talks takes a sixth less CPU (benchmarks/collector.py), in the same
+    bytes; the collector runs as usual afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @contextmanager

@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import hashlib
 import io
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import BookletError, display_path
+from .files import write_atomically
 from .subsets import cid_widths, to_unicode_entries
 
 MM = 72 / 25.4
@@ -97,8 +99,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def preflight(source: str | Path) -> PreflightReport:
-    """Preflight the PDF at `source`; a BookletError when it is no readable PDF."""
+def preflight(source: str | Path, known_pages: Path | None = None) -> PreflightReport:
+    """Preflight the PDF at `source`; a BookletError when it is no readable PDF.
+
+    `known_pages`: a file that keeps what each page's drawing showed, by everything the
+    page draws with, so that a rebuild after one edit scans only the pages that changed
+    (the file is read and written again)."""
     import pikepdf
 
     from .files import read_regular_file
@@ -118,7 +124,7 @@ def preflight(source: str | Path) -> PreflightReport:
             profile = _check_pdfx(pdf, report)
             _check_boxes(pdf, report)
             _check_fonts(pdf, report)
-            _check_drawing(pdf, report, profile)
+            _check_drawing(pdf, report, profile, _KnownFindings(known_pages, profile))
         except pikepdf.PdfError as error:
             raise BookletError(f"{name}: cannot read this PDF, it is damaged ({error})") from None
     return report
@@ -351,8 +357,11 @@ class _PageFindings:
     ink: list[tuple[float, str]] = field(default_factory=list)
 
 
-def _check_drawing(pdf, report: PreflightReport, profile: bytes | None) -> None:
+def _check_drawing(
+    pdf, report: PreflightReport, profile: bytes | None, known: _KnownFindings | None = None
+) -> None:
     covers = {0, len(pdf.pages) - 1}
+    known = known or _KnownFindings(None, profile)
     ink_of = _InkMeter(profile)
     totals: Counter = Counter()
     rgb_managed = True
@@ -362,10 +371,14 @@ def _check_drawing(pdf, report: PreflightReport, profile: bytes | None) -> None:
         number = index + 1
         trim = _box(page, "/TrimBox") or _box(page, "/MediaBox")
         bleed = _box(page, "/BleedBox") or trim
-        scan = _PageScanner(page, trim, bleed, ink_of if index in covers else None, fonts)
-        found = scan.run()
+        key = known.key(page, index in covers)
+        found, page_rgb_managed = known.findings.get(key) or (None, True)
+        if found is None:
+            scan = _PageScanner(page, trim, bleed, ink_of if index in covers else None, fonts)
+            found, page_rgb_managed = scan.run(), scan.rgb_managed
+        known.keep(key, found, page_rgb_managed)
         totals.update(found.colours)
-        if found.colours["RGB"] and not scan.rgb_managed:
+        if found.colours["RGB"] and not page_rgb_managed:
             rgb_managed = False
         for name, width, height, dpi in found.low_dpi:
             report.add(
@@ -386,6 +399,7 @@ def _check_drawing(pdf, report: PreflightReport, profile: bytes | None) -> None:
         over = [(ink, what) for ink, what in found.ink if ink > MAX_INK_PERCENT + 0.5]
         for ink, what in sorted(over, reverse=True)[:3]:
             report.add("error", f"{what}: {ink:.0f} % total ink, over {MAX_INK_PERCENT} %", number)
+    known.save()
     spaces = ", ".join(f"{space} {count}" for space, count in sorted(totals.items()))
     report.add("note", f"objects by colour space: {spaces or 'none'}")
     if totals["RGB"]:
@@ -414,6 +428,107 @@ def _check_drawing(pdf, report: PreflightReport, profile: bytes | None) -> None:
         report.add(
             "warning", f"lines under {MIN_LINE_PT} pt on {len(hairline_pages) - 10} more pages"
         )
+
+
+class _KnownFindings:
+    """The findings of pages scanned before, by a digest of all that a page draws with:
+    its content, boxes and resources (fonts, forms, images, graphics states, colour
+    spaces, followed to the end), whether it is a cover, and the output profile. A page
+    whose digest is known is not scanned again. Kept in a JSON file, pages of the last
+    build only."""
+
+    VERSION = "1"
+
+    def __init__(self, file: Path | None, profile: bytes | None) -> None:
+        self.file = file
+        self.seed = hashlib.sha256(
+            f"{self.VERSION} {hashlib.sha256(profile or b'').hexdigest()}".encode()
+        )
+        self.digests: dict[tuple[int, int], bytes] = {}  # object -> digest, this file
+        self.findings: dict[str, tuple[_PageFindings, bool]] = {}
+        self.used: dict[str, tuple[_PageFindings, bool]] = {}
+        if file is None:
+            return
+        try:
+            stored = json.loads(file.read_text(encoding="utf-8"))
+            self.findings = {key: _findings_from(value) for key, value in stored.items()}
+        except (OSError, ValueError, TypeError, KeyError):
+            self.findings = {}
+
+    def key(self, page, cover: bool) -> str:
+        if self.file is None:
+            return ""
+        digest = self.seed.copy()
+        digest.update(b"cover" if cover else b"inside")
+        for name in ("/MediaBox", "/TrimBox", "/BleedBox", "/Group"):
+            digest.update(name.encode() + self._digest(page.obj.get(name)))
+        digest.update(self._digest(page.obj.get("/Contents")))
+        digest.update(self._digest(page.obj.get("/Resources")))
+        return digest.hexdigest()
+
+    def keep(self, key: str, found: _PageFindings, rgb_managed: bool) -> None:
+        if key:
+            self.used[key] = (found, rgb_managed)
+
+    def save(self) -> None:
+        if self.file is None:
+            return
+        stored = {key: _findings_to(*value) for key, value in self.used.items()}
+        with contextlib.suppress(OSError):
+            write_atomically(self.file, json.dumps(stored).encode())
+
+    def _digest(self, value) -> bytes:
+        """Of a PDF object and all it refers to; each indirect object digested once."""
+        import pikepdf
+
+        if value is None:
+            return b"-"
+        objgen = value.objgen if isinstance(value, pikepdf.Object) and value.is_indirect else None
+        if objgen is not None:
+            if objgen in self.digests:
+                return self.digests[objgen]
+            self.digests[objgen] = b"cycle"  # a form drawing itself: named, not followed
+        digest = hashlib.sha256()
+        if isinstance(value, pikepdf.Stream):
+            digest.update(b"stream" + value.read_raw_bytes())
+            value = pikepdf.Dictionary(value.stream_dict)
+        if isinstance(value, pikepdf.Dictionary):
+            for name in sorted(value.keys()):
+                if name not in ("/Parent", "/P", "/StructParent", "/StructParents", "/Length"):
+                    digest.update(name.encode() + self._digest(value[name]))
+        elif isinstance(value, pikepdf.Array):
+            for item in value:
+                digest.update(b"," + self._digest(item))
+        else:
+            digest.update(repr(value).encode() if not isinstance(value, bytes) else value)
+        result = digest.digest()
+        if objgen is not None:
+            self.digests[objgen] = result
+        return result
+
+
+def _findings_to(found: _PageFindings, rgb_managed: bool) -> dict:
+    return {
+        "colours": dict(found.colours),
+        "transparency": sorted(found.transparency),
+        "hairlines": found.hairlines,
+        "near_trim": found.near_trim,
+        "low_dpi": found.low_dpi,
+        "ink": found.ink,
+        "rgb_managed": rgb_managed,
+    }
+
+
+def _findings_from(stored: dict) -> tuple[_PageFindings, bool]:
+    found = _PageFindings(
+        Counter(stored["colours"]),
+        set(stored["transparency"]),
+        [float(width) for width in stored["hairlines"]],
+        [(float(distance), str(text)) for distance, text in stored["near_trim"]],
+        [(str(name), int(w), int(h), float(dpi)) for name, w, h, dpi in stored["low_dpi"]],
+        [(float(ink), str(what)) for ink, what in stored["ink"]],
+    )
+    return found, bool(stored["rgb_managed"])
 
 
 class _PageScanner:

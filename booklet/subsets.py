@@ -17,10 +17,15 @@ that disagree) keeps its subsets, each under a tag of its own.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
+
+from .files import write_atomically
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
@@ -122,27 +127,24 @@ def _merge(document, fonts: list):
     """The first font, made to hold the glyphs, widths and text of them all; None when
     their programs cannot be merged."""
     import pikepdf
-    from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        # recalcTimestamp off: the merged font keeps its date, the same bytes every build.
-        programs = [
-            TTFont(io.BytesIO(_font_program(font).read_bytes()), recalcTimestamp=False)
-            for font in fonts
-        ]
-    except (TTLibError, pikepdf.PdfError, ValueError, OSError):
+        sources = [_font_program(font).read_bytes() for font in fonts]
+    except (pikepdf.PdfError, ValueError, OSError):
         return None
-    if any("glyf" not in program or "hmtx" not in program for program in programs):
-        return None
-    # Glyph ids are kept, so the subset reaching the highest id has room for every glyph.
-    base = max(programs, key=lambda program: len(program.getGlyphOrder()))
-    base_order = base.getGlyphOrder()
-    for program in programs:
-        if program is not base and not _copy_glyphs(program, base, base_order):
+    merged_file = _merged_file(sources)
+    try:
+        data = merged_file.read_bytes() if merged_file else None
+    except OSError:
+        data = None
+    if data is None:
+        data = _merged_program(sources)
+        if data is None:
             return None
-    output = io.BytesIO()
-    base.save(output)
-    data = output.getvalue()
+        if merged_file:
+            with contextlib.suppress(OSError):
+                merged_file.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(merged_file, data)
 
     kept = fonts[0]
     descendant = kept.DescendantFonts[0]
@@ -163,6 +165,49 @@ def _merge(document, fonts: list):
     kept.ToUnicode = document.make_stream(_to_unicode_cmap(text))
     _rename(kept, _tag(data))
     return kept
+
+
+def _merged_program(sources: list[bytes]) -> bytes | None:
+    """One TrueType program with the glyphs of all `sources`, subsets of one face."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        # recalcTimestamp off: the merged font keeps its date, the same bytes every build.
+        programs = [TTFont(io.BytesIO(source), recalcTimestamp=False) for source in sources]
+        if any("glyf" not in program or "hmtx" not in program for program in programs):
+            return None
+        # Glyph ids are kept, so the subset reaching the highest id has room for every glyph.
+        base = max(programs, key=lambda program: len(program.getGlyphOrder()))
+        base_order = base.getGlyphOrder()
+        for program in programs:
+            if program is not base and not _copy_glyphs(program, base, base_order):
+                return None
+        output = io.BytesIO()
+        base.save(output)
+    except (TTLibError, ValueError, OSError, KeyError, AssertionError):
+        return None
+    return output.getvalue()
+
+
+# Merged programs kept between builds (~/.cache/booklet/fonts): a rebuild after an edit
+# mostly has the same subsets, and merging them is a tenth of a large rebuild. Named by
+# the digest of the subsets merged and of fontTools' version.
+MERGED_FONTS_KEPT = 100
+
+
+def _merged_file(sources: list[bytes]) -> Path | None:
+    import fontTools
+
+    key = hashlib.sha256(f"1 {fontTools.version}".encode())
+    for source in sources:
+        key.update(hashlib.sha256(source).digest())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "booklet" / "fonts"
+    with contextlib.suppress(OSError):
+        kept = sorted(folder.glob("*.ttf"), key=lambda file: file.stat().st_mtime)
+        for old in kept[:-MERGED_FONTS_KEPT]:
+            old.unlink(missing_ok=True)
+    return folder / f"{key.hexdigest()}.ttf"
 
 
 def _copy_glyphs(source, target, target_order: list[str]) -> bool:
