@@ -83,3 +83,27 @@ def read_regular_file(path: Path, inside: list[Path], limit: int, what: str = "f
     if len(data) > limit:
         raise UnsafeFileError(f"{shown}: the {what} is over the limit of {limit:,} bytes")
     return data
+
+
+# A print edition with photos is some hundred MB; a PDF is read into memory.
+MAX_PDF_BYTES = 1024**3
+
+
+def open_pdf(source: Path):
+    """A PDF the user names, open (pikepdf): any file, but only a regular one (a named
+    pipe would be waited on for ever, a device or a sparse file of gigabytes read into
+    memory); an empty, encrypted or unreadable one refused by name."""
+    import io
+
+    import pikepdf
+
+    name = display_path(source)
+    data = read_regular_file(source, [Path(source.absolute().anchor)], MAX_PDF_BYTES, "PDF")
+    if not data:
+        raise BookletError(f"{name}: the file is empty")
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise BookletError(f"{name}: the PDF is encrypted; save it without a password") from None
+    except pikepdf.PdfError:
+        raise BookletError(f"{name}: not a PDF, or a damaged one") from None

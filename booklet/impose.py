@@ -31,7 +31,7 @@ from pathlib import Path
 import pikepdf
 
 from .errors import BookletError, display_path
-from .files import read_regular_file, write_atomically
+from .files import open_pdf, write_atomically
 
 MM = 72 / 25.4  # PDF points per millimetre
 # Landscape sheets, width × height in points.
@@ -48,8 +48,6 @@ SMALLEST_PAGE, LARGEST_PAGE = 3.0, 14_400.0
 # Far above any booklet (a saddle-stitched one has at most some hundred pages); a small
 # file whose page tree names one page a million times would make gigabytes of sheets.
 MAX_PAGES = 10_000
-# A print edition with photos is some hundred MB; the file is read into memory.
-MAX_PDF_BYTES = 1024**3
 
 
 @dataclass
@@ -166,18 +164,7 @@ def _impose(
 def _open_pdf(source: Path) -> tuple[pikepdf.Pdf, list[str]]:
     """The PDF, open, and what qpdf had to repair to read it."""
     name = display_path(source)
-    # Any file the user names, but only a regular one: a named pipe would be waited on for
-    # ever, a device or a sparse file of gigabytes read into memory.
-    anywhere = [Path(source.absolute().anchor)]
-    data = read_regular_file(source, anywhere, MAX_PDF_BYTES, "PDF")
-    if not data:
-        raise BookletError(f"{name}: the file is empty")
-    try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError:
-        raise BookletError(f"{name}: the PDF is encrypted; save it without a password") from None
-    except pikepdf.PdfError:
-        raise BookletError(f"{name}: not a PDF, or a damaged one") from None
+    pdf = open_pdf(source)
     try:
         # Readable without a password but locked by its owner: not ours to take apart.
         if pdf.is_encrypted:

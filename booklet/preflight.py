@@ -46,7 +46,6 @@ TEXT_FROM_TRIM_MM = 3.0
 MAX_INK_PERCENT = 300
 # Measures are in points; a box may be a hair off from rounding.
 TOLERANCE_PT = 0.05
-MAX_PDF_BYTES = 1024**3
 
 
 @dataclass(frozen=True)
@@ -107,17 +106,11 @@ def preflight(source: str | Path, known_pages: Path | None = None) -> PreflightR
     (the file is read and written again)."""
     import pikepdf
 
-    from .files import read_regular_file
+    from .files import open_pdf
 
     source = Path(source)
     name = display_path(source)
-    data = read_regular_file(source, [Path(source.absolute().anchor)], MAX_PDF_BYTES, "PDF")
-    try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError:
-        raise BookletError(f"{name}: the PDF is encrypted") from None
-    except pikepdf.PdfError:
-        raise BookletError(f"{name}: not a PDF, or a damaged one") from None
+    pdf = open_pdf(source)
     report = PreflightReport(source, len(pdf.pages))
     with pdf:
         try:
