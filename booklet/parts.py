@@ -36,7 +36,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from .compact import compact_finisher
-from .editions import BLANK_PAGE_CONTENT, Edition, Finishing
+from .editions import BLANK_PAGE_CONTENT, Edition, Finishing, own_copied_streams
 from .errors import RenderError
 from .files import UnsafeFileError, read_regular_file, write_atomically
 from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
@@ -831,20 +831,9 @@ class _Joiner:
         return self.booklet.make_indirect(pikepdf.Dictionary()).objgen[0]
 
     def _own_streams(self, start: int) -> None:
-        """qpdf reads a copied stream's data from the PDF it came from when the booklet
-        is saved: give the streams copied since object `start` their own data (as
-        compressed as they were), so that the part can be closed now."""
-        import pikepdf
-
-        for number in range(start, self._next_object()):
-            stream = self.booklet.get_object(number, 0)
-            if isinstance(stream, pikepdf.Stream):
-                stream.write(
-                    stream.read_raw_bytes(),
-                    filter=stream.get("/Filter"),
-                    decode_parms=stream.get("/DecodeParms"),
-                    type_check=False,
-                )
+        """The streams copied since object `start` made the booklet's own, so that the
+        part they came from can be closed now (editions.own_copied_streams)."""
+        own_copied_streams(self.booklet, start)
 
 
 def _plain(values) -> list:
