@@ -1,10 +1,10 @@
 """Validated content (+ page numbers, when known) -> the booklet as one HTML document.
 
 Page numbers come in two ways. Without a page map, every page reference is an empty
-element that the stylesheet fills with CSS `target-counter()`: one layout gives the
-right numbers. With a page map (read from a previous layout), numbers are literal
-text, which lets the speaker index print a page once when two of a speaker's talks
-share it. pdf.py chooses; `needs_literal_numbers` says when the second way is needed.
+element that the stylesheet fills with CSS `target-counter()`. With a page map (from a
+previous layout, or stand-ins), numbers are literal text, which lets the speaker index
+print a page once when two of a speaker's talks share it; pdf.py lays out with one until
+the numbers settle, and that is what the PDF prints.
 """
 
 from __future__ import annotations
@@ -183,10 +183,6 @@ class IndexEntry:
         for talk in self.talks:
             first_talk_on_page.setdefault(talk.page, talk.anchor)
         return [(anchor, page) for page, anchor in sorted(first_talk_on_page.items())]
-
-    def shares_a_page(self, page_of: dict[str, int]) -> bool:
-        pages = [page_of.get(talk.anchor) for talk in self.talks]
-        return len(set(pages)) < len(pages)
 
 
 @dataclass
@@ -552,11 +548,6 @@ def _by_day(talks: list[Talk]) -> list[tuple[datetime.date | None, list[Talk]]]:
             days.append((talk.item.day, []))
         days[-1][1].append(talk)
     return days
-
-
-def needs_literal_numbers(loaded: LoadedContent, page_of: dict[str, int]) -> bool:
-    """True when target-counter() numbers would print a page twice in the index."""
-    return any(entry.shares_a_page(page_of) for entry in booklet_view(loaded).speaker_index)
 
 
 def render_html(
