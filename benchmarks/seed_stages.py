@@ -1,7 +1,11 @@
 """Where the seed build's time goes, stage by stage, in one fresh process each run:
-importing WeasyPrint, importing booklet, checking the content, the stylesheets and
-fonts, each layout, and writing; medians of several runs. With `--first`, no page
-numbers are known from a build before (a first build: two layouts), else they are.
+importing WeasyPrint (as booklet imports it, booklet/engine.py), importing booklet,
+checking the content (and, within it, reading the fonts' characters), the words of the
+language, the stylesheets and fonts, each layout, and writing; medians of several runs,
+in CPU seconds of the process (steadier than wall time on a shared machine; the build
+runs in one thread). With `--first`, no page numbers are known from a build before (a
+first build: two layouts), else they are. Bytecode is written and read as Python does
+by default.
 
     python benchmarks/seed_stages.py [--runs 7] [--first]
 """
@@ -21,14 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
-import functools, gc, json, sys, tempfile, time
+import functools, gc, json, runpy, sys, tempfile, time
 stages = {}
-start = time.perf_counter()
+start = time.process_time()
+runpy.run_path("booklet/engine.py")
 import weasyprint
-stages["import WeasyPrint"] = time.perf_counter() - start
-mark = time.perf_counter()
+stages["import WeasyPrint"] = time.process_time() - start
+mark = time.process_time()
 import booklet.cli
-stages["import booklet"] = time.perf_counter() - mark
+stages["import booklet"] = time.process_time() - mark
 gc.freeze()  # as the command line does
 from booklet import api, pdf
 
@@ -36,30 +41,32 @@ def timed(module, name, stage):
     function = getattr(module, name)
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        mark = time.perf_counter()
+        mark = time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
-            stages[stage] = stages.get(stage, 0) + time.perf_counter() - mark
+            stages[stage] = stages.get(stage, 0) + time.process_time() - mark
     setattr(module, name, wrapper)
 
 timed(api, "_check", "check the content")
+timed(api, "covered_characters", "  the fonts' characters")
+timed(api, "labels_for", "words of the language")
 timed(pdf, "load_stylesheets", "stylesheets and fonts")
 timed(api, "render_html", "HTML")
 render, write = weasyprint.HTML.render, weasyprint.Document.write_pdf
 layouts = []
 def layout(*args, **kwargs):
-    mark = time.perf_counter()
+    mark = time.process_time()
     try:
         return render(*args, **kwargs)
     finally:
-        layouts.append(time.perf_counter() - mark)
+        layouts.append(time.process_time() - mark)
 weasyprint.HTML.render = layout
 timed(weasyprint.Document, "write_pdf", "write the PDF")
 with tempfile.TemporaryDirectory() as output:
-    mark = time.perf_counter()
+    mark = time.process_time()
     booklet.build("content", output)
-    stages["build, all of it"] = time.perf_counter() - mark
+    stages["build, all of it"] = time.process_time() - mark
 for number, seconds in enumerate(layouts, start=1):
     stages[f"layout {number}"] = seconds
 print(json.dumps(stages))
@@ -74,6 +81,7 @@ def main() -> None:
     runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as cache:
         environment = {**os.environ, "XDG_CACHE_HOME": cache}
+        environment.pop("PYTHONDONTWRITEBYTECODE", None)
         for run in range(arguments.runs + 1):  # the first: a warm-up, not counted
             if arguments.first:
                 shutil.rmtree(Path(cache) / "booklet" / "pages", ignore_errors=True)

@@ -27,7 +27,7 @@ from .editions import (
     same_layout,
 )
 from .errors import BookletError, ContentError, Problem, display_path
-from .files import write_atomically
+from .files import write_atomically, write_cache_file
 from .html import booklet_view, render_html
 from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
@@ -278,7 +278,7 @@ def _write_edition(
         check_budget(rendered.pdf, max_size, chosen)
     write_atomically(target, rendered.pdf)
     page_numbers = json.dumps(rendered.page_of, sort_keys=True).encode()
-    write_atomically(_pages_file(target), page_numbers)
+    write_cache_file(_pages_file(target), page_numbers)  # a guess: no harm if lost
     return _Written(target, rendered, has_images(rendered.pdf))
 
 

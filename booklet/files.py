@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -107,3 +108,39 @@ def open_pdf(source: Path):
         raise BookletError(f"{name}: the PDF is encrypted; save it without a password") from None
     except pikepdf.PdfError:
         raise BookletError(f"{name}: not a PDF, or a damaged one") from None
+
+
+def cache_folder(name: str) -> Path:
+    """booklet's folder `name` in the user's cache (XDG_CACHE_HOME, else ~/.cache)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "booklet" / name
+
+
+def write_cache_file(target: Path, data: bytes) -> None:
+    """Keep `data` in a cache file, written whole (renamed into place) but not forced to
+    disk: a cache lost to a crash is only built again. The same bytes already there are
+    not written again, only marked as used now (caches drop their least recent files).
+    A cache that cannot be written is no error: the next build works it out again."""
+    try:
+        if target.read_bytes() == data:
+            os.utime(target)
+            return
+    except OSError:
+        pass
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def keep_newest(folder: Path, pattern: str, count: int) -> None:
+    """Delete all but the `count` files of `folder` matching `pattern` used last: a
+    cache folder stays bounded."""
+    with contextlib.suppress(OSError):
+        kept = sorted(folder.glob(pattern), key=lambda file: file.stat().st_mtime)
+        for old in kept[:-count]:
+            old.unlink(missing_ok=True)

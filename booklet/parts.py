@@ -38,7 +38,13 @@ from weasyprint.text.fonts import FontConfiguration
 from .compact import compact_finisher
 from .editions import BLANK_PAGE_CONTENT, Edition, Finishing, own_copied_streams
 from .errors import RenderError
-from .files import UnsafeFileError, read_regular_file, write_atomically
+from .files import (
+    UnsafeFileError,
+    keep_newest,
+    read_regular_file,
+    write_atomically,
+    write_cache_file,
+)
 from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
 from .load import LoadedContent
 from .pdf import (
@@ -504,10 +510,8 @@ class KnownPages:
     def write(self, page_of: dict[str, int]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / self.name, json.dumps(page_of).encode())
-            kept = sorted(self.folder.glob("*.json"), key=lambda file: file.stat().st_mtime)
-            for old in kept[: -self.KEPT]:
-                old.unlink(missing_ok=True)
+            write_cache_file(self.folder / self.name, json.dumps(page_of).encode())
+            keep_newest(self.folder, "*.json", self.KEPT)
         except OSError:
             pass  # no writable cache: the next build counts again
 

@@ -13,19 +13,26 @@ A project is the folder that holds the content folder. Its own `styles/` and
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import fontTools  # loaded by WeasyPrint already
+
 from .errors import BookletError, display_path
-from .files import read_regular_file
+from .files import cache_folder, keep_newest, read_regular_file, write_cache_file
 
 _PACKAGE = Path(__file__).parent
 FONT_SUFFIXES = (".ttf", ".otf")
 # A font with many scripts is tens of MB; anything far larger is not a font for a booklet.
 MAX_FONT_BYTES = 50 * 1024 * 1024
+# What a font's kept facts hold, and how they are read: changed when either changes.
+FACTS_VERSION = f"1 fontTools {fontTools.version}"
+FACTS_KEPT = 200  # fonts whose facts are kept; a file is a few KB
 # A family is a few files; WeasyPrint copies every font it is given to a temporary folder.
 MAX_FONT_FILES = 100
 MAX_FONT_FOLDER_BYTES = 500 * 1024 * 1024
@@ -145,10 +152,23 @@ def font_facts(file: Path, inside: list[Path]) -> FontFacts:
 # Asked by check and by each part of a large booklet: each file is read once while unchanged.
 @lru_cache(maxsize=64)
 def _font_facts(name: str, inside: tuple[str, ...], _stamp: object) -> FontFacts:
-    from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
-
     file = Path(name)
     data = read_regular_file(file, [Path(f) for f in inside], MAX_FONT_BYTES, "font file")
+    # Reading a font's characters with fontTools is a tenth of the seed's build: what it
+    # found is kept in the user's cache, under the font's bytes.
+    key = hashlib.sha256(FACTS_VERSION.encode() + b"\0" + data).hexdigest()
+    kept = cache_folder("font-facts") / f"{key}.json"
+    facts = _kept_facts(kept)
+    if facts is None:
+        facts = _read_facts(file, data)
+        write_cache_file(kept, _stored_facts(facts))
+        keep_newest(kept.parent, "*.json", FACTS_KEPT)
+    return facts
+
+
+def _read_facts(file: Path, data: bytes) -> FontFacts:
+    from fontTools.ttLib import TTFont  # already loaded by WeasyPrint
+
     try:
         with TTFont(io.BytesIO(data), lazy=True) as font:
             names = font["name"]
@@ -165,6 +185,34 @@ def _font_facts(name: str, inside: tuple[str, ...], _stamp: object) -> FontFacts
             f"{display_path(file)}: not a font file that can be read "
             f"({type(error).__name__}: {error})"
         ) from None
+
+
+def _stored_facts(facts: FontFacts) -> bytes:
+    """Facts as JSON, the characters as runs [first, last]: a font's are mostly runs."""
+    runs: list[list[int]] = []
+    for character in sorted(facts.characters):
+        if runs and runs[-1][1] == character - 1:
+            runs[-1][1] = character
+        else:
+            runs.append([character, character])
+    stored = {"family": facts.family, "weight": facts.weight, "italic": facts.italic}
+    return json.dumps({**stored, "characters": runs}).encode()
+
+
+def _kept_facts(file: Path) -> FontFacts | None:
+    """The facts kept in `file`, or None where there are none that can be read."""
+    try:
+        stored = json.loads(file.read_bytes())
+        characters = frozenset(
+            character
+            for first, last in stored["characters"]
+            for character in range(first, last + 1)
+        )
+        family, weight, italic = stored["family"], stored["weight"], stored["italic"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    valid = isinstance(family, str | None) and isinstance(weight, int) and isinstance(italic, bool)
+    return FontFacts(family, weight, italic, characters) if valid else None
 
 
 def theme_for(content_folder: Path, styles_folder: Path | None = None) -> Theme:
