@@ -35,6 +35,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import BookletError, display_path
+from .pdf_resources import drawn_forms
 from .theme import default_styles_folder
 
 PROFILES_FOLDER = "profiles"
@@ -225,25 +226,9 @@ def _convert_page(document, page, converter: CmykConverter, srgb, done: set) -> 
             done.add(stream.objgen)
             _converted(stream, converter)
     _colour_managed_rgb(page.obj.Resources, srgb, done)
-    for form in _forms(page.obj.Resources, done):
+    for form in drawn_forms(page.obj.Resources, done):
         _converted(form, converter)
         _colour_managed_rgb(form.get("/Resources"), srgb, done)
-
-
-def _forms(resources, done: set):
-    """Form XObjects under `resources`, each once, nested ones too."""
-    import pikepdf
-
-    if not isinstance(resources, pikepdf.Dictionary) or "/XObject" not in resources:
-        return
-    for xobject in resources.XObject.values():
-        if not isinstance(xobject, pikepdf.Stream) or xobject.get("/Subtype") != "/Form":
-            continue
-        if xobject.objgen in done:
-            continue
-        done.add(xobject.objgen)
-        yield xobject
-        yield from _forms(xobject.get("/Resources"), done)
 
 
 def _converted(stream, converter: CmykConverter) -> None:

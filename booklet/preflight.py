@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .errors import BookletError, display_path
 from .files import write_atomically
+from .pdf_resources import resources_by_page
 from .subsets import cid_widths, to_unicode_entries
 
 MM = 72 / 25.4
@@ -46,6 +47,9 @@ TEXT_FROM_TRIM_MM = 3.0
 MAX_INK_PERCENT = 300
 # Measures are in points; a box may be a hair off from rounding.
 TOLERANCE_PT = 0.05
+# Forms drawn within forms: a booklet's go two deep; a PDF of hundreds is not scanned on
+# (following it would exhaust Python's stack).
+MAX_FORM_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,7 @@ def _check_fonts(pdf, report: PreflightReport) -> None:
     programs: dict[str, set[bytes]] = {}  # BaseFont -> the digests of its font programs
     not_embedded: dict[str, int] = {}
     seen: set[tuple[int, int]] = set()
-    for number, resources in _all_resources(pdf):
+    for number, resources in resources_by_page(pdf):
         fonts = resources.get("/Font")
         if not isinstance(fonts, pikepdf.Dictionary):
             continue
@@ -276,28 +280,6 @@ def _check_fonts(pdf, report: PreflightReport) -> None:
         report.add("error", f"{count} different font subsets share the name {name}")
     if not not_embedded and not shared:
         report.add("note", f"fonts: {len(programs)} embedded, one subset each")
-
-
-def _all_resources(pdf):
-    """(page number, resource dictionary) of every page and every form it draws."""
-    import pikepdf
-
-    visited: set[tuple[int, int]] = set()
-
-    def walk(resources, number):
-        if not isinstance(resources, pikepdf.Dictionary):
-            return
-        if resources.is_indirect:
-            if resources.objgen in visited:
-                return
-            visited.add(resources.objgen)
-        yield number, resources
-        for xobject in resources.get("/XObject", {}).values():
-            if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form":
-                yield from walk(xobject.get("/Resources"), number)
-
-    for number, page in enumerate(pdf.pages, start=1):
-        yield from walk(page.obj.get("/Resources"), number)
 
 
 # ---- drawing -------------------------------------------------------------------------
@@ -697,6 +679,11 @@ class _PageScanner:
         if xobject.get("/Subtype") == "/Form":
             if xobject.objgen in self.visited:
                 return  # drawn again: already seen (and a form may not draw itself)
+            if len(self.visited) >= MAX_FORM_DEPTH:  # the forms being drawn, one in another
+                raise BookletError(
+                    f"page {self.page.index + 1}: forms drawn within forms more than "
+                    f"{MAX_FORM_DEPTH} deep; not a PDF preflight can follow"
+                )
             self.visited.add(xobject.objgen)
             inner = _copy(state)
             if "/Matrix" in xobject:

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .files import write_atomically
+from .pdf_resources import resources_by_page
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 
@@ -62,30 +63,11 @@ def _font_resources(document, keys: bool = False) -> Iterator:
     of the forms they draw (the running heads of joined parts)."""
     import pikepdf
 
-    visited: set[tuple[int, int]] = set()
-
-    def walk(resources):
-        if not isinstance(resources, pikepdf.Dictionary):
-            return
-        if resources.is_indirect:
-            if resources.objgen in visited:
-                return
-            visited.add(resources.objgen)
+    for _, resources in resources_by_page(document):
         fonts = resources.get("/Font")
         if isinstance(fonts, pikepdf.Dictionary):
             for name in list(fonts.keys()):
                 yield (fonts, name) if keys else (name, fonts[name])
-        xobjects = resources.get("/XObject")
-        if isinstance(xobjects, pikepdf.Dictionary):
-            for xobject in xobjects.values():
-                if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form":
-                    if xobject.objgen in visited:
-                        continue
-                    visited.add(xobject.objgen)
-                    yield from walk(xobject.get("/Resources"))
-
-    for page in document.pages:
-        yield from walk(page.obj.get("/Resources"))
 
 
 def _is_truetype_cid_font(font) -> bool:

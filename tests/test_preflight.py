@@ -176,3 +176,40 @@ def test_the_command_exits_1_on_errors_and_0_without(seed_editions, tmp_path):
     assert failed.exit_code == 1 and "not PDF/X" in failed.output
     missing = runner.invoke(app, ["preflight", str(tmp_path / "none.pdf")])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+
+
+def _forms_pdf(path, depth: int, draws_itself: bool = False) -> None:
+    """A page drawing a form that draws a form ... `depth` deep; with `draws_itself`,
+    the last form names itself among what it draws, in a dictionary of its own."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(420, 595))
+    inner = None
+    for _ in range(depth):
+        form = pdf.make_stream(b"0 0 0 1 k 10 10 20 20 re f" + (b" /Fx Do" if inner else b""))
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox = pikepdf.Array([0, 0, 420, 595])
+        form.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx=inner or form))
+        if inner is None and not draws_itself:
+            del form.Resources.XObject.Fx
+        inner = form
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx=inner))
+    page.obj.Contents = pdf.make_stream(b"/Fx Do")
+    pdf.save(path)
+
+
+def test_a_form_that_draws_itself_is_followed_once(tmp_path):
+    path = tmp_path / "itself.pdf"
+    _forms_pdf(path, 1, draws_itself=True)
+    report = preflight(path)  # no endless walk
+    assert "no output intent" in _messages(report, "error")
+
+
+def test_forms_nested_beyond_any_booklet_stop_with_a_message(tmp_path):
+    _forms_pdf(tmp_path / "deep.pdf", 3000)
+    result = CliRunner().invoke(app, ["preflight", str(tmp_path / "deep.pdf")])
+    assert result.exit_code == 1, result.output
+    assert "forms drawn within forms more than 100 deep" in result.output
+    assert "Traceback" not in result.output
+    _forms_pdf(tmp_path / "shallow.pdf", 40)
+    shallow = CliRunner().invoke(app, ["preflight", str(tmp_path / "shallow.pdf")])
+    assert shallow.exit_code == 1 and "not PDF/X" in shallow.output  # scanned to the end
