@@ -109,8 +109,10 @@ def render_in_parts(
     guess: dict[str, int] | None = None,
 ) -> RenderedBooklet:
     """The booklet laid out in parts and joined. `guess`: the page numbers of the last
-    build, for the drafts of the front and the indexes: after a small edit they are the
-    final numbers, so each of those parts is made from the same HTML in both waves."""
+    build, for the drafts of the front and the indexes (drafted, too, on the pages where
+    the last build placed them): after a small edit they are the final numbers and
+    places, so each of those parts is made from the same HTML in both waves, and found
+    in the cache in both."""
     view = booklet_view(loaded)
     day_groups = _day_groups([len(talks) for _, _, talks in view.abstract_days])
     abstracts = [
@@ -140,13 +142,22 @@ def render_in_parts(
     # Wave 1: the abstracts for good; the front and the indexes as drafts, for their length.
     referenced = _referenced_anchors(view)
     stand_in = _stand_in_pages(referenced, len(loaded.content.programme))
+    drafted_backs = backs
     if guess and referenced <= guess.keys():
         stand_in = guess
+        # Drafted where the last build placed them too: after a small edit, they are the
+        # very parts it laid out last, found in the cache (a wrong place costs only time).
+        last_starts = renderer.last_back_starts()
+        if len(last_starts) == len(backs):
+            drafted_backs = [
+                dataclasses.replace(part, first_page=start)
+                for part, start in zip(backs, last_starts, strict=True)
+            ]
     renderer.stage = f"{len(abstracts)} of abstracts, drafts of front matter and indexes"
     jobs = [
         (Part("front"), stand_in),
         *[(part, None) for part in abstracts],
-        *[(part, stand_in) for part in backs],
+        *[(part, stand_in) for part in drafted_backs],
     ]
     drafts = (0, *range(len(jobs) - len(backs), len(jobs)))
     wave = renderer.run(jobs, drafts=drafts)
@@ -186,6 +197,7 @@ def render_in_parts(
         raise RenderError("page numbers did not settle between the parts of the booklet")
 
     renderer.forget_unused()
+    renderer.remember_back_starts(plan.back_starts())
     report(f"layout: {renderer.laid_out} parts laid out, {renderer.reused} reused")
     report(f"writing: {plan.last_page} pages")
     pdf, page_count = _join(plan, front, laid_out, back, furniture_pages, finishing)
@@ -447,8 +459,21 @@ class _Renderer:
     def forget_unused(self) -> None:
         """Parts of earlier versions of the content are not needed again."""
         for file in self.cache_folder.glob("*.*"):
-            if file.stem not in self.used:
+            if file.stem not in self.used and file.name != _PLAN_FILE:
                 file.unlink(missing_ok=True)
+
+    def last_back_starts(self) -> list[int]:
+        """The first page of each part of the back in the last build here."""
+        try:
+            starts = json.loads((self.cache_folder / _PLAN_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        if isinstance(starts, list) and all(isinstance(start, int) for start in starts):
+            return starts
+        return []
+
+    def remember_back_starts(self, starts: list[int]) -> None:
+        write_cache_file(self.cache_folder / _PLAN_FILE, json.dumps(starts).encode())
 
     def _cached(self, key: str) -> LaidOutPart | None:
         try:
@@ -555,6 +580,8 @@ class _PartPages:
             raise StopRendering(too_many_pages(self.max_pages))
 
 
+# Beside the parts: where the last build placed the parts of the back (only a guess).
+_PLAN_FILE = "back-starts.json"
 _WORKER: _Renderer | None = None  # set before forking: workers inherit fonts and styles
 
 
