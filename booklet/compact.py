@@ -18,8 +18,17 @@ parent (a paragraph, a heading, a list body...) holds what they held instead, th
 line's marked content as WeasyPrint already does for links, and the parent tree points
 at it: the same text in the same reading order under the same meaningful element.
 
+Page content (page_content.py): lines of one element in one marked-content sequence,
+text objects carried on with moves between lines, glyphs as literal strings, long paths
+drawn from their first point.
+
+Elements: a link's object reference (OBJR) written inside its Link element, not as an
+object of its own (a sixth of the objects of a booklet); an element's page (/Pg) left
+out where nothing needs it (it holds no marked content).
+
 Applied as WeasyPrint's `finisher` to what pdf.render_pdf writes and to each part of a
-large booklet (parts.py): every edition, in one document or in parts, alike.
+large booklet (parts.py): every edition, in one document or in parts, alike. A joined
+booklet then has its pages' content streams made one each (one_stream_per_page).
 """
 
 from __future__ import annotations
@@ -27,6 +36,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+
+from . import page_content
+
+# Every lever of this module and page_content.py (benchmarks/email_size.py turns them
+# off one at a time to measure each).
+LEVERS = page_content.LEVERS | {"lean elements", "one stream a page"}
 
 # A TJ array as WeasyPrint writes it: hex strings and numbers only. Anything else is left
 # as it is.
@@ -45,6 +60,9 @@ def compact_finisher(then: Callable | None = None) -> Callable:
             if isinstance(pdf_object, pydyf.Stream):
                 pdf_object.stream = [compact_operation(item) for item in pdf_object.stream]
         wrappers_into_their_parents(pdf)
+        compact_pages(pdf, LEVERS)
+        if "lean elements" in LEVERS:
+            lean_elements(pdf)
         if then is not None:
             then(document, pdf)
 
@@ -176,6 +194,280 @@ def wrappers_into_their_parents(pdf) -> None:
             numbers[index] = pydyf.Array(final(reference) for reference in numbers[index])
         else:  # an annotation's element
             numbers[index] = final(numbers[index])
+
+
+def compact_pages(pdf, levers: frozenset = LEVERS) -> None:
+    """Every content stream WeasyPrint drew compacted (page_content.py); on a tagged
+    page, its lines' marked content merged, and the parent tree and the elements'
+    children renumbered to match."""
+    import pydyf
+    from weasyprint.pdf.stream import Stream as DrawnStream  # not fonts, images, ICC
+
+    objects = pdf.objects
+    numbers: list = []
+    position_of: dict[int, int] = {}  # a page's StructParents -> its entry in `numbers`
+    elements_on: dict[bytes, list] = {}  # a page -> its elements that hold marked content
+    if "StructTreeRoot" in pdf.catalog and "marked content" in levers:
+        root = objects[_object_number(pdf.catalog["StructTreeRoot"])]
+        numbers = objects[_object_number(root["ParentTree"])]["Nums"]
+        position_of = {
+            numbers[index]: index + 1
+            for index in range(0, len(numbers), 2)
+            if isinstance(numbers[index + 1], list)
+        }
+        for element in objects:
+            if (
+                isinstance(element, pydyf.Dictionary)
+                and element.get("Type") == "/StructElem"
+                and any(isinstance(kid, int) for kid in element.get("K", ()))
+            ):
+                elements_on.setdefault(element.get("Pg"), []).append(element)
+    pages = {}
+    for page in objects:
+        if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page":
+            pages[_object_number(page["Contents"])] = page
+    for number, stream in enumerate(objects):
+        if not isinstance(stream, DrawnStream):
+            continue
+        items = [pydyf._to_bytes(item) for item in stream.stream]
+        page = pages.get(number)
+        position = position_of.get(page.get("StructParents")) if page is not None else None
+        if position is not None:
+            elements = elements_on.get(page.reference, [])
+            merged = page_content.merge_marked_content(
+                items, numbers[position], _adjacent_kids(elements)
+            )
+            if merged is not None:
+                items, kept, new_of = merged
+                numbers[position] = pydyf.Array(numbers[position][old] for old in kept)
+                for element in elements:
+                    element["K"] = _renumbered(element["K"], new_of)
+        stream.stream = page_content.compact_drawing(items, levers)
+
+
+def _adjacent_kids(elements: list) -> set[tuple[int, int]]:
+    """(MCID, MCID) for each two that follow one another among an element's children."""
+    return {
+        (first, second)
+        for element in elements
+        for first, second in zip(element["K"], element["K"][1:], strict=False)
+        if isinstance(first, int) and isinstance(second, int)
+    }
+
+
+def _renumbered(kids: list, new_of: dict[int, int]):
+    """An element's children with their MCIDs renumbered, merged ones once."""
+    import pydyf
+
+    renumbered: list = []
+    for kid in kids:
+        if isinstance(kid, int):
+            kid = new_of[kid]
+            if renumbered and renumbered[-1] == kid:
+                continue  # merged into the one before
+        renumbered.append(kid)
+    return pydyf.Array(renumbered)
+
+
+def lean_elements(pdf) -> None:
+    """A link's object reference (OBJR) inside its element, not an object of its own;
+    an element's /Pg only where something needs it: its marked content (MCIDs name
+    content of the element's page), or a link's reference of the same page."""
+    import pydyf
+
+    objects = pdf.objects
+    for element in objects:
+        if not (isinstance(element, pydyf.Dictionary) and element.get("Type") == "/StructElem"):
+            continue
+        kids = element.get("K")
+        if not isinstance(kids, list):
+            continue
+        needs_page = any(isinstance(kid, int) for kid in kids)
+        lean = pydyf.Array()
+        for kid in kids:
+            target = objects[_object_number(kid)] if isinstance(kid, bytes) else None
+            if isinstance(target, pydyf.Dictionary) and target.get("Type") == "/OBJR":
+                reference = pydyf.Dictionary(target)
+                target.clear()  # referred to by nothing now: written as <<>>
+                if reference.get("Pg") == element.get("Pg"):
+                    del reference["Pg"]  # the element's own
+                    needs_page = True
+                kid = reference
+            lean.append(kid)
+        element["K"] = lean
+        if not needs_page:
+            element.pop("Pg", None)
+
+
+def one_stream_per_page(document) -> None:
+    """Each page of an open pikepdf document drawn by one content stream, with the forms
+    that only it draws (a joined booklet's running heads and page numbers) drawn in it.
+
+    Joining the parts adds a stream before and after each page's own, and draws its
+    running head and number as a form of its own: a stream's dictionary and a form's
+    (with its resources) are written outside the object streams, uncompressed, and a
+    small stream compresses poorly on its own (500 talks: 800 streams and 336 forms,
+    about 200 kB)."""
+    import re
+
+    import pikepdf
+
+    if "one stream a page" not in LEVERS:
+        return
+    pages = [page for page in document.pages if _contents(page.obj)]
+    datas = [[stream.read_bytes() for stream in _contents(page.obj)] for page in pages]
+    # How often each form is drawn, over-counted rather than under: a "/Name Do" inside
+    # a string counts too. A name written with # escapes is not matched: nothing inlined.
+    drawn: dict[tuple[int, int], int] = {}
+    for page, data in zip(pages, datas, strict=True):
+        xobjects = _resource(page.obj, "/XObject")
+        for match in re.finditer(rb"/([^\s/<>\[\]()%{}]+)\s+Do\b", b"\n".join(data)):
+            if b"#" in match[1]:
+                return _join_streams(document, pages, datas, set())
+            xobject = xobjects.get("/" + match[1].decode("latin-1")) if xobjects else None
+            if isinstance(xobject, pikepdf.Stream):
+                drawn[xobject.objgen] = drawn.get(xobject.objgen, 0) + 1
+                for inner in (_resource(xobject, "/XObject") or {}).values():
+                    drawn[inner.objgen] = 2  # drawn by a form: left as it is
+    changed = set()
+    for number, (page, data) in enumerate(zip(pages, datas, strict=True)):
+        for index, stream in enumerate(_contents(page.obj)):
+            if len(data[index]) <= _SMALL_STREAM:  # a parsed stream: each Do is one
+                inlined = _forms_inlined(page.obj, stream, data[index], drawn)
+                if inlined is not data[index]:
+                    data[index] = inlined
+                    changed.add(number)
+    _join_streams(document, pages, datas, changed)
+
+
+# A content stream this short is the joiner's (or a nearly empty page): parsed in full.
+_SMALL_STREAM = 2000
+# A form with only these keys draws as its content would, clipped to its box.
+_PLAIN_FORM_KEYS = {
+    "/Type",
+    "/Subtype",
+    "/BBox",
+    "/Matrix",
+    "/Resources",
+    "/Length",
+    "/Filter",
+    "/FormType",
+}
+
+
+def _contents(page) -> list:
+    import pikepdf
+
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        return list(contents)
+    return [contents] if contents is not None else []
+
+
+def _resource(holder, kind: str):
+    resources = holder.get("/Resources")
+    return resources.get(kind) if resources is not None else None
+
+
+def _forms_inlined(page, stream, data: bytes, drawn: dict) -> bytes:
+    """The stream with each form that it alone draws (`drawn` once) drawn in it: q, the
+    form's matrix, its box as a clip, its content, Q; the form's resources added to
+    the page's, unless a name there means something else (then the form stays)."""
+    import pikepdf
+
+    instructions = list(pikepdf.parse_content_stream(stream))
+    pieces, done = [], 0
+    for index, (operands, operator) in enumerate(instructions):
+        if str(operator) != "Do" or len(operands) != 1:
+            continue
+        name = operands[0]
+        xobjects = _resource(page, "/XObject")
+        form = xobjects.get(name) if xobjects is not None else None
+        inline = _inline_form(page, form, drawn)
+        if inline is None:
+            continue
+        pieces += [pikepdf.unparse_content_stream(instructions[done:index]), inline]
+        done = index + 1
+        del xobjects[str(name)]
+    if not pieces:
+        return data
+    pieces.append(pikepdf.unparse_content_stream(instructions[done:]))
+    return b"\n".join(pieces)
+
+
+def _inline_form(page, form, drawn: dict) -> bytes | None:
+    import pikepdf
+
+    if not isinstance(form, pikepdf.Stream) or drawn.get(form.objgen) != 1:
+        return None
+    if form.get("/Subtype") != "/Form" or not set(form.keys()) <= _PLAIN_FORM_KEYS:
+        return None
+    content = form.read_bytes()
+    if len(content) > _SMALL_STREAM * 10 or not _balanced(form):
+        return None
+    additions = []
+    page_resources = page.get("/Resources")
+    for kind, named in (form.get("/Resources") or {}).items():
+        if kind == "/ProcSet":
+            continue
+        if page_resources is None or not isinstance(named, pikepdf.Dictionary):
+            return None
+        present = page_resources.get(kind)
+        for name, value in named.items():
+            if present is not None and name in present:
+                if not _same(present[name], value):
+                    return None  # a name the page uses for something else
+            else:
+                additions.append((kind, name, value))
+    for kind, name, value in additions:
+        if kind not in page_resources:
+            page_resources[kind] = pikepdf.Dictionary()
+        page_resources[kind][name] = value
+    matrix = [float(value) for value in form.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+    x0, y0, x1, y1 = (float(value) for value in form.BBox)
+    drawing = [b"q"]
+    if matrix != [1, 0, 0, 1, 0, 0]:
+        drawing.append(b" ".join(_number(value) for value in matrix) + b" cm")
+    box = (x0, y0, x1 - x0, y1 - y0)
+    drawing += [b" ".join(_number(round(value, 6)) for value in box) + b" re W n", content, b"Q"]
+    return b"\n".join(drawing)
+
+
+def _balanced(form) -> bool:
+    """Does the form's content restore every state it saves (q ... Q), and no more?"""
+    import pikepdf
+
+    depth = 0
+    for _, operator in pikepdf.parse_content_stream(form):
+        depth += {"q": 1, "Q": -1}.get(str(operator), 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _same(first, second) -> bool:
+    """One object, or two direct ones written alike."""
+    indirect = [getattr(value, "is_indirect", False) for value in (first, second)]
+    if any(indirect):
+        return all(indirect) and first.objgen == second.objgen
+    if hasattr(first, "unparse") and hasattr(second, "unparse"):
+        return first.unparse(resolved=True) == second.unparse(resolved=True)
+    return first == second
+
+
+def _join_streams(document, pages: list, datas: list[list[bytes]], changed: set[int]) -> None:
+    """Each page's streams, read as one (each ending as if by white space), written
+    as one stream (pages of one stream already, unchanged, left as they are)."""
+    import zlib
+
+    import pikepdf
+
+    for number, (page, data) in enumerate(zip(pages, datas, strict=True)):
+        if len(data) == 1 and number not in changed:
+            continue
+        stream = pikepdf.Stream(document, b"")
+        stream.write(zlib.compress(b"\n".join(data), 9), filter=pikepdf.Name.FlateDecode)
+        page.obj.Contents = stream
 
 
 def _object_number(reference: bytes) -> int:

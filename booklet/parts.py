@@ -35,7 +35,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from .compact import compact_finisher
+from .compact import compact_finisher, one_stream_per_page
 from .editions import BLANK_PAGE_CONTENT, Edition, Finishing, own_copied_streams
 from .errors import RenderError
 from .files import (
@@ -72,7 +72,8 @@ from .theme import Theme
 PARTS_FROM_TALKS = 40
 # Days with fewer talks than this share a part: a part costs a little to set up and join.
 MIN_TALKS_PER_PART = 20
-CACHE_VERSION = "3"  # 2: a part's side shift; 3: text compacted (compact.py)
+# 2: a part's side shift; 3: text compacted; 4: page content and tags compacted (compact.py)
+CACHE_VERSION = "4"
 
 
 @dataclass
@@ -687,6 +688,7 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
         joiner.finish()
         if finishing:
             finishing.apply(booklet)
+        one_stream_per_page(booklet)  # after finishing: fonts then are one per face
         output = io.BytesIO()
         booklet.save(
             output,

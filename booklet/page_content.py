@@ -1,0 +1,250 @@
+"""The operators of WeasyPrint's content streams in fewer bytes, drawing the same.
+
+WeasyPrint writes each line of text as a text object of its own, in a marked-content
+sequence of its own: `/Span <</MCID 7>> BDC BT 1 0 0 -1 71.811 92.815 Tm /F1 12.7 Tf
+[...] TJ ET EMC`, with an absolute position whose digits differ on every line, so that
+deflate cannot shrink them. And it draws a box with rounded corners as a path of
+absolute coordinates of six decimals. In a 500-talk booklet these were half of the
+compressed page content (the text itself is the other half). Here:
+
+- marked content: lines of one structure element that follow one another in the stream
+  (with at most changes of state between them) and in the element's children become
+  one marked-content sequence (one MCID), and the tag tree and parent tree say so
+  (compact.py passes what each MCID belongs to);
+- text: a text object that only ends for the next to begin is carried on; a line's
+  position is then a move (Td) from the line before, the same bytes for every line of
+  a paragraph; an empty text object is left out; glyph ids are written as literal
+  strings, two bytes a glyph instead of four hexadecimal digits;
+- states: a font, a colour or a graphics state dictionary set again as it already is
+  (since the last q, or inherited through it) is left out;
+- paths: a filled or stroked path of many points is drawn translated to its first
+  point (q 1 0 0 1 x y cm ... Q), so that every box of one size is drawn by the same
+  bytes.
+
+Positions are computed from the numbers as written, so the page draws the same points,
+but for the last bits of a viewer's double arithmetic (PDFium then shades a pixel of
+the 45-talk test booklet one level of 255 otherwise; poppler draws every page of 500
+talks the same). A justified space's two offsets, joined into one, would have saved
+2 % more, but moved a glyph at a line's end a whole pixel in PDFium, which rounds
+glyph origins to pixels: not done.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What this module does, each on its own (benchmarks/email_size.py turns them off one
+# at a time to measure each).
+LEVERS = frozenset({"marked content", "text objects", "states", "literal strings", "paths"})
+
+_MCID = re.compile(rb"<</MCID (\d+)>>")
+_NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
+_TM = re.compile(rb" ".join([b"(" + _NUMBER + b")"] * 6) + rb" Tm")
+_HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
+# Path construction: each operator with its count of numbers.
+_PATH_OPERATORS = {b"m": 2, b"l": 2, b"c": 6, b"v": 4, b"y": 4, b"re": 4, b"h": 0}
+# Painting operators that leave nothing behind but the paint (a clip, W, would outlive
+# the q ... Q that the translation needs).
+_PAINT = {b"f", b"f*", b"F", b"S", b"s", b"B", b"B*", b"b", b"b*"}
+# A path of fewer points than this is not worth the q/cm/Q it would take.
+_MIN_PATH_POINTS = 6
+
+
+def merge_marked_content(
+    items: list[bytes], element_of: list, adjacent: set[tuple[int, int]]
+) -> tuple[list[bytes], list[int], dict[int, int]] | None:
+    """Consecutive marked-content sequences of one element made one: `EMC /Tag <<MCID
+    m>> BDC` left out where MCID m follows n, the MCID open, in the stream (with at most
+    changes of graphics state between them, which draw nothing) and in the element's
+    children (`adjacent`, pairs of MCIDs), and both are the same element's.
+
+    Returns the items, the old MCID of each new one (in order: the MCIDs are renumbered
+    from 0) and old -> new for every old MCID; None when the stream's MCIDs are not
+    0..n-1 once each (some drawn elsewhere, in a form): then it is left as it is."""
+    output: list[bytes] = []
+    kept: list[int] = []  # old MCID of each new one
+    new_of: dict[int, int] = {}
+    open_: list[tuple[int, int] | None] = []  # (new MCID, last old MCID) of open sequences
+    index, count = 0, len(items)
+    while index < count:
+        item = items[index]
+        if item == b"EMC" and open_ and open_[-1] is not None:
+            between = index + 1
+            while between < count and items[between].rpartition(b" ")[2] in _STATE:
+                between += 1
+            following = _MCID.fullmatch(items[between + 1]) if between + 2 < count else None
+            if following and items[between + 2] == b"BDC" and items[between].startswith(b"/"):
+                new, last = open_[-1]
+                old = int(following[1])
+                if (
+                    old not in new_of
+                    and old < len(element_of)
+                    and element_of[old] == element_of[last]
+                    and (last, old) in adjacent
+                ):
+                    new_of[old] = new
+                    open_[-1] = (new, old)
+                    output += items[index + 1 : between]
+                    index = between + 3
+                    continue
+        if item == b"BDC":
+            match = _MCID.fullmatch(output[-1]) if output else None
+            if match:
+                old = int(match[1])
+                if old in new_of:
+                    return None  # marked twice
+                new_of[old] = len(kept)
+                kept.append(old)
+                output[-1] = b"<</MCID %d>>" % new_of[old]
+                open_.append((new_of[old], old))
+            else:
+                open_.append(None)
+        elif item == b"BMC":
+            open_.append(None)
+        elif item == b"EMC" and open_:
+            open_.pop()
+        output.append(item)
+        index += 1
+    if sorted(new_of) != list(range(len(element_of))):
+        return None
+    return output, kept, new_of
+
+
+def compact_drawing(items: list[bytes], levers: frozenset = LEVERS) -> list[bytes]:
+    """Text objects carried on, line positions as moves, fonts, colours and graphics
+    states not set again as they are, glyphs as literal strings, long paths translated
+    to their first point (see the module's docstring). Anything not as WeasyPrint
+    writes it is left as it is."""
+    output: list[bytes] = []
+    in_text = False
+    line: list[float] | None = None  # the text line matrix as written, when known
+    ended = None  # the line matrix of the text object that ended last
+    # What is in force, when known (set in this stream): the Tf, the fill and the
+    # stroke colours, the last graphics state dictionary; each saved by q.
+    state: dict[str, bytes] = {}
+    saved: list[dict[str, bytes]] = []
+    index, count = 0, len(items)
+    while index < count:
+        item = items[index]
+        operator = item.rpartition(b" ")[2]
+        if item == b"q":
+            saved.append(dict(state))
+        elif item == b"Q":
+            state = saved.pop() if saved else {}
+        elif (kind := _STATE_KIND.get(operator)) is not None:
+            if "states" in levers and state.get(kind) == item:
+                index += 1  # set as it already is
+                continue
+            state[kind] = item
+            if operator == b"gs":
+                state.pop("font", None)  # a graphics state dictionary may set a font
+        if "text objects" in levers:
+            following = items[index + 1] if index + 1 < count else b""
+            if item == b"BT" and following == b"ET":
+                index += 2  # an empty text object
+                continue
+            if item == b"BT":
+                if output and output[-1] == b"ET" and following.endswith(b" Tm"):
+                    output.pop()  # the text object goes on: the next line sets its matrix
+                    in_text, line = True, ended
+                    index += 1
+                    continue
+                in_text, line = True, None
+            elif item == b"ET":
+                in_text, line, ended = False, None, line
+            elif operator == b"Tm" and (match := _TM.fullmatch(item)):
+                matrix = [float(value) for value in match.groups()]
+                move = _move(line, matrix) if in_text else None
+                line = matrix
+                if move is not None:
+                    output.append(move)
+                    index += 1
+                    continue
+            elif operator in (b"Td", b"TD", b"T*", b"'", b'"'):
+                line = None
+        if "literal strings" in levers and operator in (b"TJ", b"Tj"):
+            item = _HEX_STRING.sub(_literal, item)
+        if "paths" in levers and not in_text and operator in (b"m", b"re"):
+            end = _path_end(items, index)
+            if end is not None:
+                output += _translated(items[index:end]) + [items[end], b"Q"]
+                index = end + 1
+                continue
+        output.append(item)
+        index += 1
+    return output
+
+
+# Operators that set the graphics state and draw nothing, and what each sets (the
+# others of _STATE are tracked by none).
+_STATE_KIND = {
+    b"Tf": "font",
+    b"rg": "fill", b"g": "fill", b"k": "fill", b"cs": "fill", b"sc": "fill", b"scn": "fill",
+    b"RG": "stroke", b"G": "stroke", b"K": "stroke", b"CS": "stroke", b"SC": "stroke",
+    b"SCN": "stroke",
+    b"gs": "gs",
+}  # fmt: skip
+_STATE = {b"q", b"Q", b"cm", b"w", b"J", b"j", b"M", b"d", b"ri", b"i", *_STATE_KIND}
+
+
+def _move(line: list[float] | None, matrix: list[float]) -> bytes | None:
+    """`tx ty Td` for a line matrix that differs from the last only in its place, when
+    the matrix is a plain one (1 or -1 on its diagonal)."""
+    if line is None or line[:4] != matrix[:4]:
+        return None
+    a, b, c, d = matrix[:4]
+    if b or c or abs(a) != 1 or abs(d) != 1:
+        return None
+    # Td moves by (tx·a, ty·d) in user space. Both ends are numbers of at most three
+    # decimals (compact.py rounds Tm), so the difference is exact at three.
+    tx = round((matrix[4] - line[4]) / a, 3)
+    ty = round((matrix[5] - line[5]) / d, 3)
+    return _number(tx) + b" " + _number(ty) + b" Td"
+
+
+def _literal(match: re.Match) -> bytes:
+    """A hexadecimal string as a literal one: two bytes a glyph, not four digits. A
+    carriage return is escaped (a reader takes a bare one for a line feed)."""
+    data = bytes.fromhex(match[1].decode())
+    data = data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    return b"(" + data.replace(b"\r", b"\\r") + b")"
+
+
+def _path_end(items: list[bytes], start: int) -> int | None:
+    """The index of the painting operator of the path that begins at `start`, when the
+    path is only numbers and path operators, ends in a paint (not a clip) and has points
+    enough to be worth translating."""
+    points = 0
+    for index in range(start, len(items)):
+        operands, _, operator = items[index].rpartition(b" ")
+        if operator in _PAINT and not operands:
+            return index if points >= _MIN_PATH_POINTS else None
+        numbers = _PATH_OPERATORS.get(operator)
+        if numbers is None or len(operands.split()) != numbers:
+            return None
+        points += numbers // 2
+    return None
+
+
+def _translated(path: list[bytes]) -> list[bytes]:
+    """The path drawn from its first point: `q 1 0 0 1 x y cm` and every point less it."""
+    first = path[0].split()
+    x, y = float(first[0]), float(first[1])
+    output = [b"q", b"1 0 0 1 " + first[0] + b" " + first[1] + b" cm"]
+    for item in path:
+        operands, _, operator = item.rpartition(b" ")
+        values = [float(value) for value in operands.split()]
+        if operator == b"re":  # x y width height: only the corner moves
+            values[:2] = [values[0] - x, values[1] - y]
+        else:
+            values = [value - (x if i % 2 == 0 else y) for i, value in enumerate(values)]
+        # The numbers as written have six decimals at most (pydyf): so has a difference.
+        output.append(b" ".join([*(_number(round(value, 6)) for value in values), operator]))
+    return output
+
+
+def _number(value: float) -> bytes:
+    if value == int(value):
+        return b"%d" % int(value)
+    text = f"{value:f}".rstrip("0")
+    return text.encode()

@@ -1,0 +1,261 @@
+"""Page content and tags compacted (compact.py, page_content.py, issue 14): the same
+pages, text and tags in fewer bytes. Each lever is checked on its own operators, then
+whole booklets (one document, and joined from parts) against the same build without
+the levers: every page the same picture, the same text, the same tag tree."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pypdf
+import pytest
+from helpers import SEED, generate, tag_tree
+
+import booklet
+from booklet import compact, page_content
+
+# --- the operators ------------------------------------------------------------------
+
+
+def _text_drawn(items: list[bytes]) -> list[tuple[bytes, float, float, bytes]]:
+    """(font, x, y, string) for every string a TJ shows, at the text line's origin: what
+    a viewer computes from BT, Tm, Td, Tf and the strings (a small interpreter)."""
+    drawn = []
+    font, line = b"", (0.0, 0.0, 1.0, 1.0)  # e, f, a, d of the line matrix
+    for item in items:
+        operator = item.rpartition(b" ")[2]
+        if item == b"BT":
+            line = (0.0, 0.0, 1.0, 1.0)
+        elif operator == b"Tm":
+            a, _, _, d, e, f = (float(v) for v in item.split()[:6])
+            line = (e, f, a, d)
+        elif operator == b"Td":
+            tx, ty = (float(v) for v in item.split()[:2])
+            e, f, a, d = line
+            line = (e + tx * a, f + ty * d, a, d)
+        elif operator == b"Tf":
+            font = item.split()[0]
+        elif operator == b"TJ":
+            drawn.append((font, round(line[0], 6), round(line[1], 6), _strings(item)))
+    return drawn
+
+
+def _strings(item: bytes) -> bytes:
+    """The bytes of a TJ's strings, read as a PDF reader does (hex or literal)."""
+    with pikepdf.new() as pdf:
+        stream = pdf.make_stream(item)
+        [(operands, _)] = pikepdf.parse_content_stream(stream)
+        return b"".join(bytes(value) for value in operands[0] if isinstance(value, pikepdf.String))
+
+
+LINES = [
+    b"BT",
+    b"1 0 0 -1 71.811 74.449 Tm",
+    b"/F1 12.666016 Tf",
+    b"[<00540055>-38<0001>-35<0050>] TJ",
+    b"ET",
+    b"BT",
+    b"1 0 0 -1 71.811 92.815 Tm",
+    b"/F1 12.666016 Tf",
+    b"[<00280029005c000d000a>] TJ",  # ( ) \ CR LF as low bytes: escaped where needed
+    b"ET",
+    b"BT",
+    b"1 0 0 -1 429.381 92.815 Tm",
+    b"/F1 12.666016 Tf",
+    b"[<0001>] TJ",
+    b"ET",
+    b"BT",
+    b"ET",
+]
+
+
+def test_lines_of_one_text_object_draw_the_same_strings_at_the_same_places():
+    compacted = page_content.compact_drawing(LINES)
+    assert _text_drawn(compacted)[1:] == _text_drawn(LINES)[1:]
+    assert compacted.count(b"BT") == 1 and b"0 -18.366 Td" in compacted  # a move, not Tm
+    assert compacted.count(b"/F1 12.666016 Tf") == 1  # set once
+    assert b"BT" not in compacted[-2:]  # the empty text object left out
+
+
+def test_literal_strings_hold_the_very_glyph_ids():
+    for item in LINES:
+        if item.endswith(b"TJ"):
+            (literal,) = page_content.compact_drawing([item], frozenset({"literal strings"}))
+            assert b"<" not in literal
+            assert _strings(literal) == _strings(item)
+
+
+def test_a_long_path_drawn_from_its_first_point_has_the_same_points():
+    path = [
+        b"93.354331 694.587402 m",
+        b"99.223097 694.587402 l",
+        b"99.895801 694.587402 100.446194 695.137795 100.446194 695.810499 c",
+        b"100.446194 701.364304 l",
+        b"100.446194 702.037008 99.895801 702.587402 99.223097 702.587402 c",
+        b"93.354331 702.587402 l",
+        b"h",
+        b"10.5 20.25 30 40 re",
+        b"f*",
+    ]
+    compacted = page_content.compact_drawing(path, frozenset({"paths"}))
+    assert compacted[:2] == [b"q", b"1 0 0 1 93.354331 694.587402 cm"]
+    assert compacted[-2:] == [b"f*", b"Q"]
+    for before, after in zip(path[:-1], compacted[2:-2], strict=True):
+        values = [float(v) for v in after.split()[:-1]]
+        moved = [v + (93.354331 if i % 2 == 0 else 694.587402) for i, v in enumerate(values)]
+        if after.endswith(b"re"):
+            moved[2:] = values[2:]  # width and height do not move
+        assert moved == pytest.approx([float(v) for v in before.split()[:-1]], abs=1e-9)
+        assert after.split()[-1] == before.split()[-1]
+
+
+def test_a_clipping_path_is_left_as_it_is():
+    clip = [b"0 0 m", b"10 0 l", b"10 10 l", b"0 10 l", b"5 5 l", b"1 1 l", b"2 2 l", b"W", b"n"]
+    assert page_content.compact_drawing(clip) == clip
+
+
+def _marked(*mcids: int, between: tuple[bytes, ...] = ()) -> list[bytes]:
+    items = []
+    for mcid in mcids:
+        items += [b"/Span", b"<</MCID %d>>" % mcid, b"BDC", b"BT", b"[<01>] TJ", b"ET", b"EMC"]
+        items += between
+    return items
+
+
+def test_lines_of_one_element_become_one_marked_content_sequence():
+    items = _marked(0, 1, 2, between=(b"Q", b"q"))
+    element_of = [b"7 0 R", b"7 0 R", b"8 0 R"]
+    output, kept, new_of = page_content.merge_marked_content(items, element_of, {(0, 1), (1, 2)})
+    assert kept == [0, 2] and new_of == {0: 0, 1: 0, 2: 1}
+    assert output.count(b"BDC") == output.count(b"EMC") == 2
+    assert b"<</MCID 1>>" in output  # the third, renumbered
+
+
+def test_lines_apart_in_the_elements_children_stay_apart():
+    element_of = [b"7 0 R", b"7 0 R"]
+    merged = page_content.merge_marked_content(_marked(0, 1), element_of, set())
+    assert merged is not None and merged[1] == [0, 1]
+    # drawn between them: not a change of state, so not merged
+    apart = _marked(0, 1, between=(b"0 0 10 10 re", b"f"))
+    assert page_content.merge_marked_content(apart, element_of, {(0, 1)})[1] == [0, 1]
+
+
+def test_a_stream_without_all_its_pages_mcids_is_left_as_it_is():
+    assert page_content.merge_marked_content(_marked(0), [b"7 0 R", b"7 0 R"], set()) is None
+
+
+# --- whole booklets ------------------------------------------------------------------
+
+
+ALL_LEVERS = compact.LEVERS
+
+
+@pytest.fixture(scope="module")
+def parts_content(tmp_path_factory):
+    """A booklet laid out in parts (several days of abstracts), with running heads."""
+    return generate(45, tmp_path_factory.mktemp("parts") / "content", per_day=16)
+
+
+def _built(content, folder, levers, monkeypatch) -> bytes:
+    monkeypatch.setattr(compact, "LEVERS", levers)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+    return booklet.build(content, folder / "out", edition="email").pdf_path.read_bytes()
+
+
+@pytest.fixture(scope="module", params=["seed", "parts"])
+def with_and_without(request, parts_content, tmp_path_factory):
+    """The email edition built with every lever, and without those of this work."""
+    content = SEED if request.param == "seed" else parts_content
+    folder = tmp_path_factory.mktemp(request.param)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        plain = _built(content, folder / "plain", frozenset(), monkeypatch)
+        compacted = _built(content, folder / "compacted", ALL_LEVERS, monkeypatch)
+        again = _built(content, folder / "again", ALL_LEVERS, monkeypatch)
+    assert compacted == again  # the same content, the same bytes
+    return request.param, plain, compacted, folder
+
+
+def _pictures(pdf: bytes) -> list:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [page.render(scale=100 / 72).to_pil().convert("RGB") for page in document]
+    finally:
+        document.close()
+
+
+def test_compacted_pages_are_the_same_pictures(with_and_without):
+    """At 100 dpi, no pixel more than 2 levels of 255 apart: the last bits of PDFium's
+    arithmetic may shade an edge pixel otherwise; a glyph or line a pixel over would
+    differ by tens of levels."""
+    from PIL import ImageChops
+
+    _, plain, compacted, _ = with_and_without
+    assert len(compacted) < len(plain)
+    before, after = _pictures(plain), _pictures(compacted)
+    assert len(after) == len(before)
+    for number, (old, new) in enumerate(zip(before, after, strict=True), start=1):
+        extremes = ImageChops.difference(old, new).getextrema()
+        assert max(high for _, high in extremes) <= 2, f"page {number}"
+
+
+def test_compacted_pages_read_the_same_text(with_and_without):
+    """The same text as PDFium (a browser's viewer) reads it, and the same words as
+    pypdf reads them (pypdf took a justified space's offset before the space glyph for a
+    second space: "Hvad  fortæller"; joined after it, it no longer does)."""
+    import pypdfium2
+
+    _, plain, compacted, _ = with_and_without
+    texts = []
+    for pdf in (plain, compacted):
+        document = pypdfium2.PdfDocument(pdf)
+        texts.append([page.get_textpage().get_text_range() for page in document])
+        document.close()
+    assert texts[1] == texts[0]
+    before, after = (pypdf.PdfReader(io.BytesIO(pdf)) for pdf in (plain, compacted))
+    for old, new in zip(before.pages, after.pages, strict=True):
+        assert new.extract_text().split() == old.extract_text().split()
+
+
+def test_compacted_tags_are_the_same_tree(with_and_without):
+    _, plain, compacted, folder = with_and_without
+    (folder / "plain.pdf").write_bytes(plain)
+    (folder / "compacted.pdf").write_bytes(compacted)
+    # tag_tree checks that every page's marked content and every link has its entry.
+    assert tag_tree(folder / "compacted.pdf") == tag_tree(folder / "plain.pdf")
+    with pikepdf.open(io.BytesIO(compacted)) as pdf:
+        numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+        element_of = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+        links = 0
+        for page in pdf.pages:
+            for annotation in page.obj.get("/Annots", []):
+                element = element_of[int(annotation.StructParent)]
+                assert element.S == "/Link"
+                references = [
+                    kid
+                    for kid in element.K
+                    if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+                ]
+                assert [ref.Obj.objgen for ref in references] == [annotation.objgen]
+                links += 1
+        assert links
+
+
+def test_each_page_is_one_stream_with_its_running_head_in_it(with_and_without):
+    """(The pictures above show the running heads and page numbers drawn as before.)"""
+    size, plain, compacted, _ = with_and_without
+    with pikepdf.open(io.BytesIO(plain)) as pdf:
+        forms_before = sum(_forms(page) for page in pdf.pages)
+    with pikepdf.open(io.BytesIO(compacted)) as pdf:
+        for page in pdf.pages:
+            assert isinstance(page.obj.Contents, pikepdf.Stream)
+            assert not _forms(page), "a form left that only this page draws"
+    if size == "parts":  # a joined booklet's running heads were forms before
+        assert forms_before > 0
+
+
+def _forms(page) -> int:
+    xobjects = page.obj.Resources.get("/XObject", {})
+    return sum(xobject.get("/Subtype") == "/Form" for xobject in xobjects.values())
