@@ -16,6 +16,9 @@ from .api import BuildResult, build, build_editions, check  # noqa: E402
 from .errors import BookletError, ContentError, Problem  # noqa: E402
 from .load import load_content  # noqa: E402
 
+# What was imported lives as long as the process: out of the collector's way for good
+# (else its first full pass after this, importing the command line, takes 0.02 s).
+gc.freeze()
 if _collecting:
     gc.enable()
 
