@@ -4,10 +4,10 @@ WeasyPrint opens Pango, HarfBuzz, fontconfig and GLib by trying a list of names 
 (`libgobject-2.0-0`, `gobject-2.0`, ..., `libgobject-2.0.so.0`). cffi hands every name
 that fails to `ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then `gcc`
 and `ld`, as subprocesses: 22 failed searches, about 0.12 s of every start here
-(`python benchmarks/startup.py` shows it as "weasyprint, libraries found directly"). The
-`.so.0` names in the same lists open directly. So while WeasyPrint is imported the
-search answers "not found" at once; if that import fails all the same, WeasyPrint is
-imported again with the search, exactly as it would be without booklet.
+(`python benchmarks/startup.py`: the row "libraries found directly" against the one
+above it). The `.so.0` names in the same lists open directly. So while WeasyPrint is
+imported the search answers "not found" at once; if that import fails all the same,
+WeasyPrint is imported again with the search, exactly as it would be without booklet.
 """
 
 from __future__ import annotations

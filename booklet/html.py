@@ -557,10 +557,14 @@ def render_html(
     created: str | None = None,
     part: Part | None = None,
     theme: Theme | None = None,
+    view: BookletView | None = None,
 ) -> str:
     """The booklet (or one part of it) as HTML; `page_of` maps anchor ids to page
-    numbers, if known; `theme` brings a project's own templates and fonts."""
-    view = booklet_view(loaded, page_of, created)
+    numbers, if known; `theme` brings a project's own templates and fonts. `view`: the
+    booklet_view of this content, page numbers and date, made once for several parts
+    (then `page_of` and `created` are the view's)."""
+    if view is None:
+        view = booklet_view(loaded, page_of, created)
     view.part = part
     templates = None
     if theme is not None:

@@ -45,7 +45,7 @@ from .files import (
     write_atomically,
     write_cache_file,
 )
-from .html import INDEX_LINES_PER_PIECE, Part, booklet_view, render_html
+from .html import INDEX_LINES_PER_PIECE, BookletView, Part, booklet_view, render_html
 from .load import LoadedContent
 from .pdf import (
     DEFAULT_MAX_PAGES,
@@ -377,6 +377,9 @@ class _Renderer:
         self.cache_folder = cache_folder
         self.used: set[str] = set()
         self.htmls: dict[tuple[Part, str], str] = {}
+        # One view of the booklet for each set of page numbers, shared by the parts: a
+        # view orders and indexes every talk, whichever part is rendered from it.
+        self.views: dict[str, BookletView] = {}
         self.laid_out = self.reused = 0
 
     def run(
@@ -446,12 +449,14 @@ class _Renderer:
 
     def _html(self, part: Part, page_of: dict[str, int] | None) -> str:
         """A part's HTML, rendered once for each part and page numbers in a build."""
-        key = (part, json.dumps(page_of, sort_keys=True))
-        if key not in self.htmls:
-            self.htmls[key] = render_html(
-                self.loaded, page_of, created=self.created, part=part, theme=self.theme
+        numbers = json.dumps(page_of, sort_keys=True)
+        if (part, numbers) not in self.htmls:
+            if numbers not in self.views:
+                self.views[numbers] = booklet_view(self.loaded, page_of, self.created)
+            self.htmls[part, numbers] = render_html(
+                self.loaded, part=part, theme=self.theme, view=self.views[numbers]
             )
-        return self.htmls[key]
+        return self.htmls[part, numbers]
 
     def _done(self, done: int, of: int) -> None:
         if self.report:
