@@ -5,7 +5,6 @@ Exit codes: 0 done, 1 a problem in the content or the command (listed, no traceb
 2 a fault in booklet itself (traceback). --debug adds the traceback to problems too.
 """
 
-
 import contextlib
 import gc
 import sys
