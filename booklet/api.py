@@ -27,7 +27,7 @@ from .editions import (
     same_layout,
 )
 from .errors import BookletError, ContentError, Problem, display_path
-from .files import write_atomically, write_cache_file
+from .files import read_cache_file, write_atomically, write_cache_file
 from .html import booklet_view, render_html
 from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
@@ -321,8 +321,8 @@ def _last_pages(pages_file: Path) -> dict[str, int] | None:
     saves a layout when it is right (the layout checks it, so a wrong guess costs only
     time)."""
     try:
-        page_of = json.loads(pages_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        page_of = json.loads(read_cache_file(pages_file) or b"null")
+    except ValueError:
         return None
     if isinstance(page_of, dict) and all(isinstance(v, int) for v in page_of.values()):
         return page_of

@@ -116,17 +116,40 @@ def cache_folder(name: str) -> Path:
     return base / "booklet" / name
 
 
+# A laid-out part of a large booklet with its photos at full size is the largest.
+MAX_CACHE_FILE_BYTES = 1024**3
+
+
+def read_cache_file(path: Path, limit: int = MAX_CACHE_FILE_BYTES) -> bytes | None:
+    """The bytes of one of booklet's cache files, or None when there is none that can be
+    read. Only a regular file of at most `limit` bytes, never a link: caches lie in the
+    output folder and the user's cache, where a project copied from elsewhere may have
+    put a link to /dev/zero or a named pipe in a cache file's place."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        try:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+                return None
+            data = file.read(limit + 1)
+        except OSError:
+            return None
+    return data if len(data) <= limit else None
+
+
 def write_cache_file(target: Path, data: bytes) -> None:
     """Keep `data` in a cache file, written whole (renamed into place) but not forced to
     disk: a cache lost to a crash is only built again. The same bytes already there are
     not written again, only marked as used now (caches drop their least recent files).
     A cache that cannot be written is no error: the next build works it out again."""
-    try:
-        if target.read_bytes() == data:
+    if read_cache_file(target, len(data)) == data:
+        with contextlib.suppress(OSError):
             os.utime(target)
-            return
-    except OSError:
-        pass
+        return
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ from .errors import RenderError
 from .files import (
     UnsafeFileError,
     keep_newest,
+    read_cache_file,
     read_regular_file,
     write_atomically,
     write_cache_file,
@@ -471,8 +472,8 @@ class _Renderer:
     def last_back_starts(self) -> list[int]:
         """The first page of each part of the back in the last build here."""
         try:
-            starts = json.loads((self.cache_folder / _PLAN_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            starts = json.loads(read_cache_file(self.cache_folder / _PLAN_FILE) or b"null")
+        except ValueError:
             return []
         if isinstance(starts, list) and all(isinstance(start, int) for start in starts):
             return starts
@@ -483,9 +484,11 @@ class _Renderer:
 
     def _cached(self, key: str) -> LaidOutPart | None:
         try:
-            meta = json.loads((self.cache_folder / f"{key}.json").read_text(encoding="utf-8"))
-            pdf = (self.cache_folder / f"{key}.pdf").read_bytes()
-        except (OSError, ValueError):
+            meta = json.loads(read_cache_file(self.cache_folder / f"{key}.json") or b"null")
+        except ValueError:
+            return None
+        pdf = read_cache_file(self.cache_folder / f"{key}.pdf")
+        if pdf is None or not isinstance(meta, dict):
             return None
         if not {"page_count", "anchors", "warnings", "blank_pages", "side_shift"} <= meta.keys():
             return None  # written by an earlier version
@@ -531,8 +534,8 @@ class KnownPages:
 
     def read(self) -> dict[str, int] | None:
         try:
-            page_of = json.loads((self.folder / self.name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            page_of = json.loads(read_cache_file(self.folder / self.name) or b"null")
+        except ValueError:
             return None
         if isinstance(page_of, dict) and all(isinstance(v, int) for v in page_of.values()):
             return page_of

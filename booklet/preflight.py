@@ -35,7 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import BookletError, display_path
-from .files import write_atomically
+from .files import read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
 from .subsets import cid_widths, to_unicode_entries
 
@@ -425,9 +425,9 @@ class _KnownFindings:
         if file is None:
             return
         try:
-            stored = json.loads(file.read_text(encoding="utf-8"))
+            stored = json.loads(read_cache_file(file) or b"{}")
             self.findings = {key: _findings_from(value) for key, value in stored.items()}
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.findings = {}
 
     def key(self, page, cover: bool) -> str:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .files import write_atomically
+from .files import read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
@@ -115,10 +115,7 @@ def _merge(document, fonts: list):
     except (pikepdf.PdfError, ValueError, OSError):
         return None
     merged_file = _merged_file(sources)
-    try:
-        data = merged_file.read_bytes() if merged_file else None
-    except OSError:
-        data = None
+    data = read_cache_file(merged_file) if merged_file else None
     if data is None:
         data = _merged_program(sources)
         if data is None:

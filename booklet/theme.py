@@ -24,7 +24,13 @@ from pathlib import Path
 import fontTools  # loaded by WeasyPrint already
 
 from .errors import BookletError, display_path
-from .files import cache_folder, keep_newest, read_regular_file, write_cache_file
+from .files import (
+    cache_folder,
+    keep_newest,
+    read_cache_file,
+    read_regular_file,
+    write_cache_file,
+)
 
 _PACKAGE = Path(__file__).parent
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -202,7 +208,7 @@ def _stored_facts(facts: FontFacts) -> bytes:
 def _kept_facts(file: Path) -> FontFacts | None:
     """The facts kept in `file`, or None where there are none that can be read."""
     try:
-        stored = json.loads(file.read_bytes())
+        stored = json.loads(read_cache_file(file) or b"null")
         characters = frozenset(
             character
             for first, last in stored["characters"]

@@ -378,3 +378,63 @@ def test_a_template_cannot_attach_the_recipient_list_to_the_pdf(tmp_path):
         assert not pdf.attachments
     recipients = (project / "content" / "mail" / "people.example.csv").read_bytes()
     assert recipients.splitlines()[1] not in result.pdf_path.read_bytes()
+
+
+def _build_in_child(content: Path, output: Path, cache: Path) -> subprocess.CompletedProcess:
+    """`booklet build` in a child with a timeout: a cache file that hangs the read ends
+    the test, not the suite."""
+    environment = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    command = [sys.executable, "-m", "booklet", "build", str(content), "-o", str(output)]
+    return subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=240
+    )
+
+
+def _planted(path: Path, kind: str) -> None:
+    """What a project copied from elsewhere may hold where booklet keeps a cache file."""
+    path.unlink(missing_ok=True)
+    if kind == "link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.write_text(kind)  # JSON of another shape
+
+
+def test_links_and_pipes_in_place_of_cache_files_are_passed_over(tmp_path):
+    """The page numbers beside the PDF and those, and the fonts' facts, in the user's
+    cache: each replaced by a link to /dev/zero, a named pipe or JSON of another shape,
+    the build neither hangs nor fails, and gives the same PDF."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = _build_in_child(SEED, output, cache)
+    assert first.returncode == 0, first.stderr
+    (pdf,) = output.glob("*.pdf")
+    before = pdf.read_bytes()
+    (pages_file,) = output.glob(".*.pages.json")
+    planted = [pages_file, *sorted((cache / "booklet").glob("*/*.json"))]
+    assert len(planted) >= 3
+    kinds = ["link to /dev/zero", "pipe", "[1, 2]", '{"characters": 7}']
+    for number, path in enumerate(planted):
+        _planted(path, kinds[number % len(kinds)])
+    again = _build_in_child(SEED, output, cache)
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    assert pdf.read_bytes() == before
+    assert pages_file.is_file() and not pages_file.is_symlink()  # written anew
+
+
+def test_links_and_pipes_in_place_of_a_large_booklets_parts_are_passed_over(tmp_path):
+    content = generate(45, tmp_path / "content", per_day=16)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = _build_in_child(content, output, cache)
+    assert first.returncode == 0, first.stderr
+    (pdf,) = output.glob("*.pdf")
+    before = pdf.read_bytes()
+    (parts,) = output.glob(".*.parts")
+    files = sorted(parts.glob("*.pdf"))[:2] + sorted(parts.glob("*.json"))[:3]
+    for path, kind in zip(files, ["pipe", "link to /dev/zero", "[]", "7", "pipe"], strict=True):
+        _planted(path, kind)
+    again = _build_in_child(content, output, cache)
+    assert again.returncode == 0, again.stderr
+    assert "Traceback" not in again.stderr
+    assert pdf.read_bytes() == before
