@@ -401,40 +401,44 @@ def _planted(path: Path, kind: str) -> None:
         path.write_text(kind)  # JSON of another shape
 
 
-def test_links_and_pipes_in_place_of_cache_files_are_passed_over(tmp_path):
-    """The page numbers beside the PDF and those, and the fonts' facts, in the user's
-    cache: each replaced by a link to /dev/zero, a named pipe or JSON of another shape,
-    the build neither hangs nor fails, and gives the same PDF."""
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    first = _build_in_child(SEED, output, cache)
-    assert first.returncode == 0, first.stderr
-    (pdf,) = output.glob("*.pdf")
-    before = pdf.read_bytes()
-    (pages_file,) = output.glob(".*.pages.json")
-    planted = [pages_file, *sorted((cache / "booklet").glob("*/*.json"))]
-    assert len(planted) >= 3
-    kinds = ["link to /dev/zero", "pipe", "[1, 2]", '{"characters": 7}']
-    for number, path in enumerate(planted):
-        _planted(path, kinds[number % len(kinds)])
-    again = _build_in_child(SEED, output, cache)
-    assert again.returncode == 0, again.stderr
-    assert "Traceback" not in again.stderr
-    assert pdf.read_bytes() == before
-    assert pages_file.is_file() and not pages_file.is_symlink()  # written anew
-
-
-def test_links_and_pipes_in_place_of_a_large_booklets_parts_are_passed_over(tmp_path):
-    content = generate(45, tmp_path / "content", per_day=16)
+def _built_again_over_planted_caches(content: Path, tmp_path: Path, planted) -> Path:
+    """Build; plant what `planted(output, cache)` names, (path, kind), in place of cache
+    files; build again: no hang, no failure, and the same PDF. Returns the output folder."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     first = _build_in_child(content, output, cache)
     assert first.returncode == 0, first.stderr
     (pdf,) = output.glob("*.pdf")
     before = pdf.read_bytes()
-    (parts,) = output.glob(".*.parts")
-    files = sorted(parts.glob("*.pdf"))[:2] + sorted(parts.glob("*.json"))[:3]
-    for path, kind in zip(files, ["pipe", "link to /dev/zero", "[]", "7", "pipe"], strict=True):
+    places = list(planted(output, cache))
+    assert len(places) >= 3
+    for path, kind in places:
         _planted(path, kind)
     again = _build_in_child(content, output, cache)
     assert again.returncode == 0, again.stderr
     assert "Traceback" not in again.stderr
     assert pdf.read_bytes() == before
+    return output
+
+
+def test_links_and_pipes_in_place_of_cache_files_are_passed_over(tmp_path):
+    """The page numbers beside the PDF and those, and the fonts' facts, in the user's
+    cache: each replaced by a link to /dev/zero, a named pipe or JSON of another shape."""
+    kinds = ["link to /dev/zero", "pipe", "[1, 2]", '{"characters": 7}']
+
+    def planted(output, cache):
+        files = [*output.glob(".*.pages.json"), *sorted((cache / "booklet").glob("*/*.json"))]
+        return [(path, kinds[number % len(kinds)]) for number, path in enumerate(files)]
+
+    output = _built_again_over_planted_caches(SEED, tmp_path, planted)
+    (pages_file,) = output.glob(".*.pages.json")
+    assert pages_file.is_file() and not pages_file.is_symlink()  # written anew
+
+
+def test_links_and_pipes_in_place_of_a_large_booklets_parts_are_passed_over(tmp_path):
+    def planted(output, cache):
+        (parts,) = output.glob(".*.parts")
+        files = sorted(parts.glob("*.pdf"))[:2] + sorted(parts.glob("*.json"))[:3]
+        return zip(files, ["pipe", "link to /dev/zero", "[]", "7", "pipe"], strict=True)
+
+    content = generate(45, tmp_path / "content", per_day=16)
+    _built_again_over_planted_caches(content, tmp_path, planted)
