@@ -9,7 +9,9 @@ a quarter of the compressed page content. Here each array becomes the same glyph
 only the offsets that move one, rounded to whole thousandths of an em, the rounding
 carried on so that no glyph stands more than half a thousandth of an em from where
 WeasyPrint put it (0.005 pt at 10 pt: a thousandth of the width of a hair line).
-Text positions (Tm) are rounded to a thousandth of a point.
+Text positions (Tm) are rounded to a thousandth of a point on the page: with more
+decimals under a scale that magnifies (an SVG's text in a small viewBox), not at all in
+a form, whose scale is not known.
 
 Tags. WeasyPrint wraps every line of text in a structure element of its own, a /Span
 with no attribute inside its paragraph: two thirds of the elements of a tagged booklet,
@@ -56,9 +58,16 @@ def compact_finisher(then: Callable | None = None) -> Callable:
     def finisher(document, pdf) -> None:
         import pydyf
 
-        for pdf_object in pdf.objects:
+        pages_drawn_by = {
+            _object_number(page["Contents"])
+            for page in pdf.objects
+            if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page"
+        }
+        for number, pdf_object in enumerate(pdf.objects):
             if isinstance(pdf_object, pydyf.Stream):
-                pdf_object.stream = [compact_operation(item) for item in pdf_object.stream]
+                pdf_object.stream = compact_operations(
+                    pdf_object.stream, scale_known=number in pages_drawn_by
+                )
         wrappers_into_their_parents(pdf)
         compact_pages(pdf, LEVERS)
         if "lean elements" in LEVERS:
@@ -69,20 +78,50 @@ def compact_finisher(then: Callable | None = None) -> Callable:
     return finisher
 
 
-def compact_operation(item):
-    """One operation of a content stream, compacted if it is a TJ or a Tm."""
+def compact_operations(items: list, scale_known: bool) -> list:
+    """A content stream's operations compacted. A text position is rounded to a
+    thousandth of a point on the page, so with more decimals where the scale in force
+    magnifies (an SVG's text in a viewBox a tenth of a unit wide is drawn under a scale of
+    thousands). A page's stream starts at the page's own scale; any other stream (a form)
+    is drawn at a scale it does not know: its text positions are kept as they are."""
+    scale, saved, compacted = 1.0, [], []
+    for item in items:
+        if item == b"q":
+            saved.append(scale)
+        elif item == b"Q":
+            scale = saved.pop() if saved else 1.0
+        elif isinstance(item, bytes) and item.endswith(b" cm"):
+            scale *= _scale_of(item)
+        decimals = 3 + max(0, math.ceil(math.log10(scale))) if scale_known and scale else None
+        compacted.append(compact_operation(item, decimals))
+    return compacted
+
+
+def _scale_of(item: bytes) -> float:
+    """How much a `cm` magnifies lengths at most (inf where it cannot be read)."""
+    try:
+        a, b, c, d = (float(value) for value in item.split()[:4])
+    except ValueError:
+        return math.inf
+    largest = max(math.hypot(a, b), math.hypot(c, d))
+    return largest if math.isfinite(largest) else math.inf
+
+
+def compact_operation(item, decimals: int | None = 3):
+    """One operation of a content stream, compacted if it is a TJ, or a Tm when
+    `decimals` says to how many decimals its position may be rounded."""
     if not isinstance(item, bytes):
         return item
     try:
         if item.endswith(b"] TJ"):
             match = _TJ_ARRAY.fullmatch(item)
             return compact_tj(match[1]) if match else item
-        if item.endswith(b" Tm"):
+        if item.endswith(b" Tm") and decimals is not None and decimals < 10:
             match = _TM.fullmatch(item)
             if match:
                 values = [float(value) for value in match.groups()]
                 if all(math.isfinite(value) for value in values):
-                    return b" ".join(_number(round(value, 3)) for value in values) + b" Tm"
+                    return b" ".join(_number(value, decimals) for value in values) + b" Tm"
     except (ValueError, OverflowError):  # not numbers as WeasyPrint writes them: as it is
         pass
     return item
@@ -117,10 +156,11 @@ def compact_tj(array: bytes) -> bytes:
     return b"[" + b"".join(parts) + b"] TJ"
 
 
-def _number(value: float) -> bytes:
+def _number(value: float, decimals: int = 3) -> bytes:
+    value = round(value, decimals)
     if value == int(value):
         return str(int(value)).encode()
-    return f"{value:.3f}".rstrip("0").encode()
+    return f"{value:.{decimals}f}".rstrip("0").encode()
 
 
 # Elements that say nothing of their content: a line of text (WeasyPrint's own /Span),

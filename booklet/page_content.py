@@ -195,8 +195,11 @@ def _move(line: list[float] | None, matrix: list[float]) -> bytes | None:
     a, b, c, d = matrix[:4]
     if b or c or abs(a) != 1 or abs(d) != 1:
         return None
-    # Td moves by (tx·a, ty·d) in user space. Both ends are numbers of at most three
-    # decimals (compact.py rounds Tm), so the difference is exact at three.
+    # Td moves by (tx·a, ty·d) in user space. When both ends are numbers of at most
+    # three decimals (compact.py rounds Tm so on a page at its own scale), the difference
+    # is exact at three; other positions stay where they are written.
+    if any(round(value, 3) != value for value in (*line[4:], *matrix[4:])):
+        return None
     tx = round((matrix[4] - line[4]) / a, 3)
     ty = round((matrix[5] - line[5]) / d, 3)
     return _number(tx) + b" " + _number(ty) + b" Td"
@@ -204,7 +207,10 @@ def _move(line: list[float] | None, matrix: list[float]) -> bytes | None:
 
 def _literal(match: re.Match) -> bytes:
     """A hexadecimal string as a literal one: two bytes a glyph, not four digits. A
-    carriage return is escaped (a reader takes a bare one for a line feed)."""
+    carriage return is escaped (a reader takes a bare one for a line feed). A string of
+    an odd number of digits (WeasyPrint's bitmap fonts, past code 255) stays as it is."""
+    if len(match[1]) % 2:
+        return match[0]
     data = bytes.fromhex(match[1].decode())
     data = data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     return b"(" + data.replace(b"\r", b"\\r") + b")"

@@ -259,3 +259,41 @@ def test_each_page_is_one_stream_with_its_running_head_in_it(with_and_without):
 def _forms(page) -> int:
     xobjects = page.obj.Resources.get("/XObject", {})
     return sum(xobject.get("/Subtype") == "/Form" for xobject in xobjects.values())
+
+
+# --- text positions on the page -----------------------------------------------------------
+
+SCALED_SVG = """<html><body style="margin: 0">
+<p style="font-size: 10pt; text-align: justify">Plain text on the page, at the page's own
+scale, justified over two lines or more so that its spaces are stretched as well.</p>
+<svg width="10cm" height="5cm" viewBox="0 0 0.1 0.05">
+  <text x="0.01234" y="0.02" font-size="0.008">Tiny viewBox text</text>
+  <text x="0.0111" y="0.04" font-size="0.006" rotate="12">rotated letters</text>
+</svg></body></html>"""
+
+
+def _character_origins(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Every character PDFium reads on the first page, with its box's lower left corner."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    text = document[0].get_textpage()
+    characters = []
+    for index in range(text.count_chars()):
+        left, bottom, _, _ = text.get_charbox(index)
+        characters.append((text.get_text_range(index, 1), left, bottom))
+    return characters
+
+
+def test_text_stays_within_a_hundredth_of_a_point_whatever_the_scale_it_is_drawn_at():
+    """SVG text in a viewBox a tenth of a unit wide is drawn under a scale of thousands:
+    its position rounded as a page's would move it a whole point (it did)."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=SCALED_SVG).render()
+    as_written = _character_origins(document.write_pdf())
+    compacted = _character_origins(document.write_pdf(finisher=compact.compact_finisher()))
+    assert [c for c, _, _ in compacted] == [c for c, _, _ in as_written]
+    assert sum(c.isalpha() for c, _, _ in as_written) > 80
+    for (character, x0, y0), (_, x1, y1) in zip(as_written, compacted, strict=True):
+        assert abs(x0 - x1) < 0.01 and abs(y0 - y1) < 0.01, (character, x0 - x1, y0 - y1)
