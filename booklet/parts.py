@@ -73,8 +73,10 @@ from .theme import Theme
 PARTS_FROM_TALKS = 40
 # Days with fewer talks than this share a part: a part costs a little to set up and join.
 MIN_TALKS_PER_PART = 20
-# 2: a part's side shift; 3: text compacted; 4: page content and tags compacted (compact.py)
-CACHE_VERSION = "4"
+# What changes a part's PDF besides its HTML and files: 2, a part's side shift; 3, text
+# compacted; 4, page content and tags compacted; 5, text positions rounded on the page's
+# scale (compact.py).
+CACHE_VERSION = "5"
 
 
 @dataclass
