@@ -77,6 +77,7 @@ MIN_TALKS_PER_PART = 20
 # compacted; 4, page content and tags compacted; 5, text positions rounded on the page's
 # scale (compact.py).
 CACHE_VERSION = "5"
+_WRITING_CODE = ("parts.py", "pdf.py", "compact.py", "page_content.py", "editions.py")
 
 
 @dataclass
@@ -554,8 +555,14 @@ class KnownPages:
 
 def _theme_key(allowed_folders: list[Path]) -> str:
     """A part's PDF depends on its HTML, every file it may load (styles, fonts, photos)
-    and the software that made it."""
+    and the software that made it: WeasyPrint, and booklet's code that lays out and writes
+    a part (a part cached by another version of it is not reused)."""
     key = hashlib.sha256(f"{CACHE_VERSION} {weasyprint.__version__}".encode())
+    for module in _WRITING_CODE:
+        try:
+            key.update((Path(__file__).parent / module).read_bytes())
+        except OSError:  # installed without its sources: CACHE_VERSION alone then
+            key.update(module.encode())
     folders = sorted({Path(folder).resolve() for folder in allowed_folders})
     for folder in folders:
         for file in sorted(folder.rglob("*")):
