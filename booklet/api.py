@@ -27,7 +27,13 @@ from .editions import (
     same_layout,
 )
 from .errors import BookletError, ContentError, Problem, display_path
-from .files import read_cache_file, write_atomically, write_cache_file
+from .files import (
+    cache_folder,
+    keep_newest,
+    read_cache_file,
+    write_atomically,
+    write_cache_file,
+)
 from .html import booklet_view, render_html
 from .labels import labels_for
 from .load import LoadedContent, load_content, missing_glyphs
@@ -292,15 +298,12 @@ def _preflight(pdf: Path) -> PreflightReport:
     # that changed. In the user's cache, by the PDF's path: the output folder holds the
     # PDF and its page numbers only.
     name = hashlib.sha256(str(pdf.resolve()).encode()).hexdigest()
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "booklet" / "preflight"
+    folder = cache_folder("preflight")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        kept = sorted(folder.glob("*.json"), key=lambda file: file.stat().st_mtime)
-        for old in kept[:-PREFLIGHTS_KEPT]:
-            old.unlink(missing_ok=True)
     except OSError:
         return preflight(pdf)  # no writable cache: every page scanned
+    keep_newest(folder, "*.json", PREFLIGHTS_KEPT)
     return preflight(pdf, known_pages=folder / f"{name}.json")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -30,6 +29,7 @@ from markupsafe import Markup
 from . import labels, markup, model, pages, programme, sandbox, typography
 from .checks import NIGHT_ENDS, day_minutes, minutes
 from .collation import sort_key
+from .files import cache_folder
 from .load import LoadedContent
 from .model import Conference, ProgrammeItem, Session, Show, Speaker, Style
 from .names import ReadName
@@ -123,8 +123,7 @@ def _bytecode_cache(environment: Environment) -> FileSystemBytecodeCache | None:
         key.update(part.encode() + b"\0")
     if isinstance(environment, TemplateSandbox):
         key.update(Path(sandbox.__file__).read_bytes())
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "booklet" / "templates" / key.hexdigest()[:16]
+    folder = cache_folder("templates") / key.hexdigest()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

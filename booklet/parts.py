@@ -40,6 +40,7 @@ from .editions import BLANK_PAGE_CONTENT, Edition, Finishing, own_copied_streams
 from .errors import RenderError
 from .files import (
     UnsafeFileError,
+    cache_folder,
     keep_newest,
     read_cache_file,
     read_regular_file,
@@ -532,8 +533,7 @@ class KnownPages:
         sheets = [str(sheet.resolve()) for sheet in stylesheets]
         key = f"{_theme_key(allowed_folders)} {sheets} {options} {html}"
         self.name = hashlib.sha256(key.encode()).hexdigest() + ".json"
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        self.folder = base / "booklet" / "pages"
+        self.folder = cache_folder("pages")
 
     def read(self) -> dict[str, int] | None:
         try:

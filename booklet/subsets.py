@@ -20,12 +20,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .files import read_cache_file, write_atomically
+from .files import cache_folder, keep_newest, read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
@@ -180,12 +179,8 @@ def _merged_file(sources: list[bytes]) -> Path | None:
     key = hashlib.sha256(f"1 {fontTools.version}".encode())
     for source in sources:
         key.update(hashlib.sha256(source).digest())
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "booklet" / "fonts"
-    with contextlib.suppress(OSError):
-        kept = sorted(folder.glob("*.ttf"), key=lambda file: file.stat().st_mtime)
-        for old in kept[:-MERGED_FONTS_KEPT]:
-            old.unlink(missing_ok=True)
+    folder = cache_folder("fonts")
+    keep_newest(folder, "*.ttf", MERGED_FONTS_KEPT)
     return folder / f"{key.hexdigest()}.ttf"
 
 

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -160,8 +161,8 @@ def font_facts(file: Path, inside: list[Path]) -> FontFacts:
 def _font_facts(name: str, inside: tuple[str, ...], _stamp: object) -> FontFacts:
     file = Path(name)
     data = read_regular_file(file, [Path(f) for f in inside], MAX_FONT_BYTES, "font file")
-    # Reading a font's characters with fontTools is a tenth of the seed's build: what it
-    # found is kept in the user's cache, under the font's bytes.
+    # Reading a font's characters with fontTools was a twentieth of the seed's build: what
+    # it found is kept in the user's cache, under the font's bytes.
     key = hashlib.sha256(FACTS_VERSION.encode() + b"\0" + data).hexdigest()
     kept = cache_folder("font-facts") / f"{key}.json"
     facts = _kept_facts(kept)
@@ -209,11 +210,10 @@ def _kept_facts(file: Path) -> FontFacts | None:
     """The facts kept in `file`, or None where there are none that can be read."""
     try:
         stored = json.loads(read_cache_file(file) or b"null")
-        characters = frozenset(
-            character
-            for first, last in stored["characters"]
-            for character in range(first, last + 1)
-        )
+        runs = stored["characters"]
+        if not all(0 <= first <= last <= sys.maxunicode for first, last in runs):
+            return None
+        characters = frozenset(c for first, last in runs for c in range(first, last + 1))
         family, weight, italic = stored["family"], stored["weight"], stored["italic"]
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -109,7 +109,8 @@ def test_a_damaged_cache_file_is_read_anew_and_written_again(cache):
     font = FONTS / "BookletSerif-Italic.ttf"
     facts = font_facts(font, [FONTS])
     (kept,) = cache.glob("*.json")
-    for damage in (b"", b"{not json", b'{"family": 3}', b'{"characters": [[1]]}'):
+    endless = b'{"family": null, "weight": 400, "italic": false, "characters": [[0, 1e15]]}'
+    for damage in (b"", b"{not json", b'{"family": 3}', b'{"characters": [[1]]}', endless):
         kept.write_bytes(damage)
         theme._font_facts.cache_clear()
         assert font_facts(font, [FONTS]) == facts
