@@ -40,6 +40,7 @@ import re
 from collections.abc import Callable
 
 from . import page_content
+from .page_content import written_number
 
 # Every lever of this module and page_content.py (benchmarks/email_size.py turns them
 # off one at a time to measure each).
@@ -121,7 +122,7 @@ def compact_operation(item, decimals: int | None = 3):
             if match:
                 values = [float(value) for value in match.groups()]
                 if all(math.isfinite(value) for value in values):
-                    return b" ".join(_number(value, decimals) for value in values) + b" Tm"
+                    return b" ".join(written_number(value, decimals) for value in values) + b" Tm"
     except (ValueError, OverflowError):  # not numbers as WeasyPrint writes them: as it is
         pass
     return item
@@ -154,13 +155,6 @@ def compact_tj(array: bytes) -> bytes:
         if item != b"" or 0 < index < last  # an empty string between offsets: kept
     ]
     return b"[" + b"".join(parts) + b"] TJ"
-
-
-def _number(value: float, decimals: int = 3) -> bytes:
-    value = round(value, decimals)
-    if value == int(value):
-        return str(int(value)).encode()
-    return f"{value:.{decimals}f}".rstrip("0").encode()
 
 
 # Elements that say nothing of their content: a line of text (WeasyPrint's own /Span),
@@ -467,9 +461,10 @@ def _inline_form(page, form, drawn: dict) -> bytes | None:
     x0, y0, x1, y1 = (float(value) for value in form.BBox)
     drawing = [b"q"]
     if matrix != [1, 0, 0, 1, 0, 0]:
-        drawing.append(b" ".join(_number(value) for value in matrix) + b" cm")
+        drawing.append(b" ".join(written_number(value, 3) for value in matrix) + b" cm")
     box = (x0, y0, x1 - x0, y1 - y0)
-    drawing += [b" ".join(_number(round(value, 6)) for value in box) + b" re W n", content, b"Q"]
+    box_numbers = b" ".join(written_number(round(value, 6), 3) for value in box)
+    drawing += [box_numbers + b" re W n", content, b"Q"]
     return b"\n".join(drawing)
 
 

@@ -202,7 +202,7 @@ def _move(line: list[float] | None, matrix: list[float]) -> bytes | None:
         return None
     tx = round((matrix[4] - line[4]) / a, 3)
     ty = round((matrix[5] - line[5]) / d, 3)
-    return _number(tx) + b" " + _number(ty) + b" Td"
+    return written_number(tx, 3) + b" " + written_number(ty, 3) + b" Td"
 
 
 def _literal(match: re.Match) -> bytes:
@@ -245,12 +245,14 @@ def _translated(path: list[bytes]) -> list[bytes]:
         else:
             values = [value - (x if i % 2 == 0 else y) for i, value in enumerate(values)]
         # The numbers as written have six decimals at most (pydyf): so has a difference.
-        output.append(b" ".join([*(_number(round(value, 6)) for value in values), operator]))
+        output.append(b" ".join([*(written_number(value, 6) for value in values), operator]))
     return output
 
 
-def _number(value: float) -> bytes:
+def written_number(value: float, decimals: int) -> bytes:
+    """A number as a content stream is written here: rounded to `decimals`, without
+    trailing zeros, a whole number without a point."""
+    value = round(value, decimals)
     if value == int(value):
         return b"%d" % int(value)
-    text = f"{value:f}".rstrip("0")
-    return text.encode()
+    return f"{value:.{decimals}f}".rstrip("0").encode()

@@ -35,6 +35,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import BookletError, display_path
+from .page_content import written_number
 from .pdf_resources import drawn_forms
 from .theme import default_styles_folder
 
@@ -242,7 +243,7 @@ def _converted(stream, converter: CmykConverter) -> None:
     def cmyk(match: re.Match) -> bytes:
         values = converter.cmyk(*(float(value) for value in match.groups()[:3]))
         operator = b"k" if match[4] == b"rg" else b"K"
-        return b" ".join(_number(value) for value in values) + b" " + operator
+        return b" ".join(written_number(value, 3) for value in values) + b" " + operator
 
     data = stream.read_bytes()
     converted = _RGB_OPERATOR.sub(cmyk, data)
@@ -254,10 +255,6 @@ _NUMBER = rb"([-+]?(?:\d+\.?\d*|\.\d+))"
 _RGB_OPERATOR = re.compile(
     rb"^[ \t]*" + rb"[ \t]+".join([_NUMBER] * 3) + rb"[ \t]+(rg|RG)[ \t]*$", re.M
 )
-
-
-def _number(value: float) -> bytes:
-    return f"{value:.3f}".rstrip("0").rstrip(".").encode() or b"0"
 
 
 def _colour_managed_rgb(resources, srgb, done: set) -> None:
