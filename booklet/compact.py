@@ -87,15 +87,25 @@ def compact_operations(items: list, scale_known: bool) -> list:
     is drawn at a scale it does not know: its text positions are kept as they are."""
     scale, saved, compacted = 1.0, [], []
     for item in items:
+        decimals = None
         if item == b"q":
             saved.append(scale)
         elif item == b"Q":
             scale = saved.pop() if saved else 1.0
         elif isinstance(item, bytes) and item.endswith(b" cm"):
             scale *= _scale_of(item)
-        decimals = 3 + max(0, math.ceil(math.log10(scale))) if scale_known and scale else None
+        elif scale_known and isinstance(item, bytes) and item.endswith(b" Tm"):
+            decimals = _decimals_at(scale)
         compacted.append(compact_operation(item, decimals))
     return compacted
+
+
+def _decimals_at(scale: float) -> int | None:
+    """Decimals that keep a position to a thousandth of a point under `scale`; None
+    where no rounding is safe (a scale of nothing, or none that can be read)."""
+    if not 0 < scale < math.inf:
+        return None
+    return 3 + max(0, math.ceil(math.log10(scale)))
 
 
 def _scale_of(item: bytes) -> float:

@@ -297,3 +297,13 @@ def test_text_stays_within_a_hundredth_of_a_point_whatever_the_scale_it_is_drawn
     assert sum(c.isalpha() for c, _, _ in as_written) > 80
     for (character, x0, y0), (_, x1, y1) in zip(as_written, compacted, strict=True):
         assert abs(x0 - x1) < 0.01 and abs(y0 - y1) < 0.01, (character, x0 - x1, y0 - y1)
+
+
+def test_text_under_a_scale_of_nothing_or_past_any_number_is_kept_as_written():
+    """A `cm` that flattens everything, or overflows, leaves no safe rounding."""
+    position = b"1 0 0 -1 1.23456 2.34567 Tm"
+    for scale in (b"0 0 0 0 0 0 cm", b"1e999 0 0 1e999 0 0 cm"):
+        assert compact.compact_operations([b"q", scale, position, b"Q"], True)[2] == position
+    rounded = compact.compact_operations([position], True)
+    assert rounded == [b"1 0 0 -1 1.235 2.346 Tm"]
+    assert compact.compact_operations([position], False) == [position]  # a form's
