@@ -60,7 +60,7 @@ def main() -> None:
         last = None
         levers: set[str] = set()
         for number, (name, text, folded, added) in enumerate(STEPS):
-            compact.compact_operation = compact_operation if text else (lambda item: item)
+            compact.compact_operation = compact_operation if text else _as_written
             compact._WRAPPERS = folded
             levers |= set(added)
             compact.LEVERS = frozenset(levers)
@@ -146,6 +146,11 @@ def _kind(obj) -> str:
     if kind in ("/Font", "/FontDescriptor") or "/FontFile2" in obj:
         return "font dictionaries"
     return "other objects"
+
+
+def _as_written(item, decimals=None):
+    """compact.compact_operation with the text lever off: the operation unchanged."""
+    return item
 
 
 def _contents(contents) -> list:
