@@ -27,6 +27,7 @@ from conference_generator import generate
 
 import booklet
 from booklet import compact
+from booklet.pdf_resources import content_streams
 
 # (row, text compacted, wrappers folded, levers of compact.LEVERS on)
 ALL_WRAPPERS = {"/Span", "/Div", "/NonStruct"}
@@ -82,7 +83,7 @@ def main() -> None:
             pages = sum(
                 len(stream.read_raw_bytes())
                 for page in pdf.pages
-                for stream in _contents(page.obj.get("/Contents"))
+                for stream in content_streams(page.obj)
             )
         print(
             f"| the last, saved without object streams | {len(output.getvalue()) / 1000:,.0f} kB "
@@ -105,9 +106,7 @@ def _where_the_bytes_are(pdf_path: Path) -> None:
     kinds: dict[str, int] = {}
     packed: dict[str, list[bytes]] = {}  # kind -> its objects as written, for their share
     with pikepdf.open(pdf_path) as pdf:
-        content = {
-            stream.objgen for page in pdf.pages for stream in _contents(page.obj.get("/Contents"))
-        }
+        content = {stream.objgen for page in pdf.pages for stream in content_streams(page.obj)}
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
                 kind = "object streams" if obj.get("/Type") == "/ObjStm" else "other streams"
@@ -151,14 +150,6 @@ def _kind(obj) -> str:
 def _as_written(item, decimals=None):
     """compact.compact_operation with the text lever off: the operation unchanged."""
     return item
-
-
-def _contents(contents) -> list:
-    import pikepdf
-
-    if contents is None:
-        return []
-    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
 def _elements(pdf_path: Path) -> int:

@@ -41,6 +41,7 @@ from collections.abc import Callable
 
 from . import page_content
 from .page_content import written_number
+from .pdf_resources import content_streams
 
 # Every lever of this module and page_content.py (benchmarks/email_size.py turns them
 # off one at a time to measure each).
@@ -358,8 +359,8 @@ def one_stream_per_page(document) -> None:
 
     if "one stream a page" not in LEVERS:
         return
-    pages = [page for page in document.pages if _contents(page.obj)]
-    datas = [[stream.read_bytes() for stream in _contents(page.obj)] for page in pages]
+    pages = [page for page in document.pages if content_streams(page.obj)]
+    datas = [[stream.read_bytes() for stream in content_streams(page.obj)] for page in pages]
     # How often each form is drawn, over-counted rather than under: a "/Name Do" inside
     # a string counts too. A name written with # escapes is not matched: nothing inlined.
     drawn: dict[tuple[int, int], int] = {}
@@ -375,7 +376,7 @@ def one_stream_per_page(document) -> None:
                     drawn[inner.objgen] = 2  # drawn by a form: left as it is
     changed = set()
     for number, (page, data) in enumerate(zip(pages, datas, strict=True)):
-        for index, stream in enumerate(_contents(page.obj)):
+        for index, stream in enumerate(content_streams(page.obj)):
             if len(data[index]) <= _SMALL_STREAM:  # a parsed stream: each Do is one
                 inlined = _forms_inlined(page.obj, stream, data[index], drawn)
                 if inlined is not data[index]:
@@ -397,15 +398,6 @@ _PLAIN_FORM_KEYS = {
     "/Filter",
     "/FormType",
 }
-
-
-def _contents(page) -> list:
-    import pikepdf
-
-    contents = page.get("/Contents")
-    if isinstance(contents, pikepdf.Array):
-        return list(contents)
-    return [contents] if contents is not None else []
 
 
 def _resource(holder, kind: str):

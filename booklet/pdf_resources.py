@@ -11,6 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
+def content_streams(page) -> list:
+    """The content streams that draw a page (its /Contents: one stream or an array)."""
+    import pikepdf
+
+    contents = page.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        return list(contents)
+    return [contents] if contents is not None else []
+
+
 def drawn_forms(resources, seen: set) -> Iterator:
     """The form XObjects that `resources` draws, each followed by those it draws (depth
     first, in the order they are named), each once over all calls sharing `seen` (a set

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .errors import BookletError, display_path
 from .page_content import written_number
-from .pdf_resources import drawn_forms
+from .pdf_resources import content_streams, drawn_forms
 from .theme import default_styles_folder
 
 PROFILES_FOLDER = "profiles"
@@ -221,8 +221,7 @@ def _convert_page(document, page, converter: CmykConverter, srgb, done: set) -> 
 
     if not isinstance(page.obj.get("/Resources"), pikepdf.Dictionary):
         page.obj.Resources = pikepdf.Dictionary()  # a page added blank has none
-    contents = page.obj.get("/Contents")
-    for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+    for stream in content_streams(page.obj):
         if isinstance(stream, pikepdf.Stream) and stream.objgen not in done:
             done.add(stream.objgen)
             _converted(stream, converter)
