@@ -384,15 +384,19 @@ def describe_json(data: object) -> str:
         path, value = f"{path}.{key}" if path else key, value[key]
     if not isinstance(value, list):
         return f"{described}; {path} is {json_kind(value)}, not a list of days"
-    rooms = [
-        room for day in value if isinstance(day, dict) for room in dict_or_empty(day.get("rooms"))
-    ]
+    rooms = [room for day in value if isinstance(day, dict) for room in as_dict(day.get("rooms"))]
     days = f"{len(value)} day(s) with {len(rooms)} room(s)"
     return f"{described}; {path} is a list of {days} and no events"
 
 
-def dict_or_empty(value: object) -> dict:
+def as_dict(value: object) -> dict:
+    """A JSON value that should be an object: itself, else an empty one."""
     return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list:
+    """A JSON value that should be a list: itself, else an empty one."""
+    return value if isinstance(value, list) else []
 
 
 def children_text(element: ElementTree.Element) -> str:

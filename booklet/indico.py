@@ -39,6 +39,8 @@ from .importer import (
     Person,
     Schedule,
     add_room,
+    as_dict,
+    as_list,
     family_name_of,
     one_line,
     shortened,
@@ -108,14 +110,6 @@ def venue_of(event: dict) -> str:
 def add_event(schedule: Schedule, event: Event) -> None:
     add_room(schedule, event.room)
     schedule.events.append(event)
-
-
-def as_dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: object) -> list:
-    return value if isinstance(value, list) else []
 
 
 # --- time zones ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from .importer import (
     Person,
     Schedule,
     add_room,
+    as_list,
     family_name_of,
     one_line,
     shortened,
@@ -128,10 +129,6 @@ def grouped_sessions(group: dict) -> list[dict]:
                 if isinstance(session, dict)
             ]
     return found
-
-
-def as_list(value: object) -> list:
-    return value if isinstance(value, list) else []
 
 
 def room_names(rooms: object) -> dict[str, str]:
