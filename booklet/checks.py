@@ -248,6 +248,12 @@ def minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes_part)
 
 
+def clock(minutes_after_midnight: int) -> str:
+    """570 -> '09:30'; past midnight round the clock again: 1530 -> '01:30'."""
+    hours, minutes_part = divmod(minutes_after_midnight % DAY, 60)
+    return f"{hours:02d}:{minutes_part:02d}"
+
+
 def day_minutes(clock: str) -> int:
     """Minutes into the programme day, for ordering: 01:00 -> 1500, the night after it."""
     value = minutes(clock)

@@ -79,7 +79,7 @@ from xml.parsers import expat
 import yaml
 
 from . import names
-from .checks import DAY, span
+from .checks import DAY, clock, span
 from .errors import BookletError, ContentError, display_path
 from .files import read_regular_file
 from .labels import available_languages
@@ -859,11 +859,6 @@ def duration_minutes(event: Event, skipped: list[str]) -> int | None:
         skipped.append(f"{event.label}: duration {event.duration}; end left out")
         return None
     return duration
-
-
-def clock(minutes_after_midnight: int) -> str:
-    hours, minutes_part = divmod(minutes_after_midnight % DAY, 60)
-    return f"{hours:02d}:{minutes_part:02d}"
 
 
 def conference_day(event: Event, start: int) -> datetime.date | None:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .checks import DAY, day_minutes, span
+from .checks import DAY, clock, day_minutes, span
 
 if TYPE_CHECKING:  # html imports this module; only the type is needed here
     from .html import Talk
@@ -212,11 +212,6 @@ class ProgrammeLayout:
 
     def mark(self, track: str | None) -> str:
         return self.marks.get(track, "") if track else ""
-
-
-def clock(minutes: int) -> str:
-    """'14:05'; a night item after midnight as '00:30'."""
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
 def track_marks(tracks: list[str]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from helpers import (
 )
 
 import booklet
+from booklet.checks import clock
 from booklet.html import Talk, booklet_view
 from booklet.model import ProgrammeItem, Speaker
 from booklet.programme import (
@@ -34,10 +35,6 @@ from booklet.programme import (
 DAY = datetime.date(2031, 5, 13)
 TRACKS = ["Security", "Science", "Ethics, Society & Politics", "Music", "Talk"]
 WORDS = ["open", "data", "kernels", "lasers", "the", "radio", "hacking", "of", "democracy"]
-
-
-def clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
 def congress_day(rooms: int, day: datetime.date, seed: int, german: bool = True) -> list[dict]:
