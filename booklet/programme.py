@@ -192,9 +192,6 @@ class ProgrammeLayout:
     def colour(self, track: str | None) -> str:
         return self.colours.get(track, "transparent") if track else "transparent"
 
-    def marks_of(self, tracks: list[str]) -> str:
-        return "".join(self.mark(track) for track in tracks)
-
     def cut(self, text: str, width: float, size: float = 6.5) -> str:
         """The text cut with an ellipsis to what fits on one line of `width` mm. Cut
         here rather than clipped by CSS: clipped text would still be in the PDF, where
