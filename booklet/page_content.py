@@ -11,9 +11,11 @@ compressed page content (the text itself is the other half). Here:
   (with at most changes of state between them) and in the element's children become
   one marked-content sequence (one MCID), and the tag tree and parent tree say so
   (compact.py passes what each MCID belongs to);
-- text: a text object that only ends for the next to begin is carried on; a line's
-  position is then a move (Td) from the line before, the same bytes for every line of
-  a paragraph; an empty text object is left out; glyph ids are written as literal
+- text: a text object that only ends for the next to begin (with at most states
+  between) is carried on; so are those of lines in marked-content sequences of their
+  own, the text object put around each sequence rather than in it; a line's position
+  is then a move (Td) from the line before, the same bytes for every line of a
+  paragraph; an empty text object is left out; glyph ids are written as literal
   strings, two bytes a glyph instead of four hexadecimal digits;
 - states: a font, a colour or a graphics state dictionary set again as it already is
   (since the last q, or inherited through it) is left out;
@@ -116,6 +118,10 @@ def compact_drawing(items: list[bytes], levers: frozenset = LEVERS) -> list[byte
     to their first point (see the module's docstring). Anything not as WeasyPrint
     writes it is left as it is."""
     output: list[bytes] = []
+    # Text objects go on only where none clips: a clip by text is made at its ET.
+    carried_on = "text objects" in levers and not _clips_by_text(items)
+    if carried_on:
+        items = _text_objects_around_marked_content(items)
     in_text = False
     line: list[float] | None = None  # the text line matrix as written, when known
     ended = None  # the line matrix of the text object that ended last
@@ -144,8 +150,9 @@ def compact_drawing(items: list[bytes], levers: frozenset = LEVERS) -> list[byte
                 index += 2  # an empty text object
                 continue
             if item == b"BT":
-                if output and output[-1] == b"ET" and following.endswith(b" Tm"):
-                    output.pop()  # the text object goes on: the next line sets its matrix
+                ended_at = _ended_before(output) if carried_on else None
+                if ended_at is not None and _positioned_next(items, index + 1):
+                    del output[ended_at]  # the text object goes on: the line sets its matrix
                     in_text, line = True, ended
                     index += 1
                     continue
@@ -175,6 +182,111 @@ def compact_drawing(items: list[bytes], levers: frozenset = LEVERS) -> list[byte
     return output
 
 
+def _clips_by_text(items: list[bytes]) -> bool:
+    """Does the stream clip by text (a rendering mode of 4 to 7, the clip made at ET)?"""
+    return any(
+        item.endswith(b" Tr") and item[:-3].strip() not in (b"0", b"1", b"2", b"3")
+        for item in items
+    )
+
+
+def _text_objects_around_marked_content(items: list[bytes]) -> list[bytes]:
+    """`/Span <<...>> BDC 0 0 0 rg BT ... ET EMC` made `BT /Span <<...>> BDC 0 0 0 rg
+    ... EMC ET`: a line's text object around its marked content rather than in it, so that
+    the text objects of lines in sequences of their own can go on as one (a marked-content
+    sequence may lie in a text object, never across its ends). A sequence of several text
+    objects is one when each after the first sets its own matrix (Tm), as a new text
+    object would. Only states that a text object may hold (colours, graphics state
+    dictionaries, text state) may stand between them."""
+    output: list[bytes] = []
+    index, count = 0, len(items)
+    while index < count:
+        item = items[index]
+        opener = {b"BDC": 2, b"BMC": 1}.get(item)
+        if opener is not None and len(output) >= opener:
+            inside = _text_inside(items, index + 1)
+            if inside is not None:
+                body, end = inside
+                output.insert(len(output) - opener, b"BT")
+                output += [item, *body, b"EMC", b"ET"]
+                index = end + 1
+                continue
+        output.append(item)
+        index += 1
+    return output
+
+
+def _text_inside(items: list[bytes], start: int) -> tuple[list[bytes], int] | None:
+    """What a marked-content sequence that begins at `start` holds without its text
+    objects' BT and ET, and the index of its EMC; None unless it holds only text objects
+    (each after the first setting its matrix) and states that a text object may hold."""
+    body: list[bytes] = []
+    index, count = start, len(items)
+    objects = 0
+    while index < count:
+        item = items[index]
+        if item == b"EMC":
+            return (body, index) if objects else None
+        if item == b"BT":
+            if objects and not _positioned_next(items, index + 1):
+                return None
+            end = _text_object_end(items, index)
+            if end is None:
+                return None
+            body += items[index + 1 : end]
+            objects += 1
+            index = end + 1
+            continue
+        if item.rpartition(b" ")[2] not in _TEXT_OBJECT_STATE:
+            return None
+        body.append(item)
+        index += 1
+    return None
+
+
+def _text_object_end(items: list[bytes], start: int) -> int | None:
+    """The index of the ET of the text object that begins at `start`, when it holds no
+    other and its marked content is balanced; None otherwise."""
+    depth = 0
+    for index in range(start + 1, len(items)):
+        item = items[index]
+        if item == b"ET":
+            return index if depth == 0 else None
+        if item == b"BT":
+            return None
+        depth += {b"BDC": 1, b"BMC": 1, b"EMC": -1}.get(item, 0)
+        if depth < 0:
+            return None
+    return None
+
+
+def _ended_before(output: list[bytes]) -> int | None:
+    """The index of an ET that ends the output but for states a text object may hold."""
+    for index in range(len(output) - 1, -1, -1):
+        if output[index] == b"ET":
+            return index
+        if output[index].rpartition(b" ")[2] not in _TEXT_OBJECT_STATE:
+            return None
+    return None
+
+
+def _positioned_next(items: list[bytes], start: int) -> bool:
+    """Does the text object that begins before `start` set its line's matrix (Tm) before
+    it shows anything, past marked-content starts and states?"""
+    for item in items[start:]:
+        operator = item.rpartition(b" ")[2]
+        if operator == b"Tm":
+            return True
+        if not (
+            operator in _TEXT_OBJECT_STATE
+            or item in (b"BDC", b"BMC")
+            or item.startswith(b"<<")  # a marked-content sequence's properties
+            or (item.startswith(b"/") and b" " not in item)  # its tag
+        ):
+            return False
+    return False
+
+
 # Operators that set the graphics state and draw nothing, and what each sets (the
 # others of _STATE are tracked by none).
 _STATE_KIND = {
@@ -185,6 +297,8 @@ _STATE_KIND = {
     b"gs": "gs",
 }  # fmt: skip
 _STATE = {b"q", b"Q", b"cm", b"w", b"J", b"j", b"M", b"d", b"ri", b"i", *_STATE_KIND}
+# States a text object may hold (not q, Q or cm); and the text state.
+_TEXT_OBJECT_STATE = (_STATE - {b"q", b"Q", b"cm"}) | {b"Tc", b"Tw", b"Tz", b"TL", b"Ts", b"Tr"}
 
 
 def _move(line: list[float] | None, matrix: list[float]) -> bytes | None:

@@ -145,6 +145,78 @@ def test_a_stream_without_all_its_pages_mcids_is_left_as_it_is():
     assert page_content.merge_marked_content(_marked(0), [b"7 0 R", b"7 0 R"], set()) is None
 
 
+# --- text objects around marked content (page_content.py) ----------------------------
+
+
+def _line(mcid: int, y: int, colour: bytes = b"0 0 0 rg") -> list[bytes]:
+    return [
+        b"/Span", b"<</MCID %d>>" % mcid, b"BDC", colour, b"BT",
+        b"1 0 0 -1 10 %d Tm" % y, b"/F1 12 Tf", b"[(a)] TJ", b"ET", b"EMC",
+    ]  # fmt: skip
+
+
+def _nest_items(items: list[bytes]) -> bool:
+    return _nests([item.rpartition(b" ")[2] for item in items])
+
+
+def _nests(operators: list[bytes]) -> bool:
+    """No marked-content sequence begins outside a text object and ends in it, or the
+    other way round; nothing but text, states and marked content in a text object."""
+    in_text, opened_in_text = False, []
+    for operator in operators:
+        if operator == b"BT":
+            if in_text:
+                return False
+            in_text = True
+        elif operator == b"ET":
+            if not in_text or (opened_in_text and opened_in_text[-1]):
+                return False
+            in_text = False
+        elif operator in (b"BDC", b"BMC"):
+            opened_in_text.append(in_text)
+        elif operator == b"EMC":
+            if not opened_in_text or opened_in_text.pop() != in_text:
+                return False
+        elif in_text and operator in _NOT_IN_TEXT:
+            return False
+    return not in_text and not opened_in_text
+
+
+_NOT_IN_TEXT = {b"q", b"Q", b"cm", b"m", b"l", b"c", b"re", b"h", b"f", b"f*", b"S", b"B", b"n"}
+_NOT_IN_TEXT |= {b"W", b"Do", b"sh", b"BI"}
+
+
+def test_lines_in_marked_content_of_their_own_share_one_text_object():
+    crossing = [b"/Span", b"<</MCID 0>>", b"BDC", b"BT", b"[(a)] TJ", b"EMC", b"ET"]
+    assert not _nest_items(crossing)  # what must not come out
+    items = _line(0, 100) + _line(1, 120, b"1 0 0 rg") + _line(2, 140)
+    out = page_content.compact_drawing(items)
+    assert _nest_items(out)
+    assert out.count(b"BT") == 1 and out.count(b"ET") == 1
+    assert [item for item in out if item.endswith((b" Tm", b" Td"))] == [
+        b"1 0 0 -1 10 100 Tm",
+        b"0 -20 Td",
+        b"0 -20 Td",
+    ]
+    assert [item for item in out if item.startswith(b"<<")] == [
+        b"<</MCID 0>>",
+        b"<</MCID 1>>",
+        b"<</MCID 2>>",
+    ]
+
+
+def test_marked_content_with_a_drawing_or_an_unpositioned_line_is_left_as_it_is():
+    boxed = [b"/Span", b"<</MCID 0>>", b"BDC", b"0 0 10 10 re", b"f", *_line(9, 1)[4:9], b"EMC"]
+    moved = _line(0, 100)
+    moved[8:8] = [b"ET", b"BT", b"0 -20 Td", b"[(b)] TJ"]  # a second object, moved by Td
+    for items in (boxed, moved, boxed + _line(1, 120)):
+        out = page_content.compact_drawing(items)
+        assert _nest_items(out)
+        assert out.count(b"BT") == items.count(b"BT")
+    clip = [b"7 Tr", *_line(0, 100), *_line(1, 120)]  # text as a clip: made at each ET
+    assert page_content.compact_drawing(clip).count(b"BT") == 2
+
+
 # --- whole booklets ------------------------------------------------------------------
 
 
