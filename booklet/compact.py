@@ -24,6 +24,10 @@ Page content (page_content.py): lines of one element in one marked-content seque
 text objects carried on with moves between lines, glyphs as literal strings, long paths
 drawn from their first point.
 
+Numbers. A path's points to a thousandth of a point on the page (as text positions),
+colours to three decimals (an eighth of a level of 255: a colour of 8 bits stays the
+same), a link's area to a hundredth of a point: WeasyPrint writes six decimals.
+
 Elements: a link's object reference (OBJR) written inside its Link element, not as an
 object of its own (a sixth of the objects of a booklet); an element's page (/Pg) left
 out where nothing needs it (it holds no marked content).
@@ -45,13 +49,14 @@ from .pdf_resources import content_streams
 
 # Every lever of this module and page_content.py (benchmarks/email_size.py turns them
 # off one at a time to measure each).
-LEVERS = page_content.LEVERS | {"lean elements", "one stream a page"}
+LEVERS = page_content.LEVERS | {"lean elements", "one stream a page", "numbers"}
+# Positions that compact_operation rounds to a thousandth of a point on the page.
+_POSITIONS = {b"Tm", b"m", b"l", b"c", b"v", b"y", b"re"}
 
 # A TJ array as WeasyPrint writes it: hex strings and numbers only. Anything else is left
 # as it is.
 _TJ_ARRAY = re.compile(rb"\[((?:<[0-9a-fA-F]*>|[-+]?[0-9.]+(?:e[-+]?[0-9]+)?)*)\] TJ")
 _TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)")
-_TM = re.compile(rb"(\S+) (\S+) (\S+) (\S+) (\S+) (\S+) Tm")
 
 
 def compact_finisher(then: Callable | None = None) -> Callable:
@@ -72,6 +77,8 @@ def compact_finisher(then: Callable | None = None) -> Callable:
                 )
         wrappers_into_their_parents(pdf)
         compact_pages(pdf, LEVERS)
+        if "numbers" in LEVERS:
+            link_areas_rounded(pdf)
         if "lean elements" in LEVERS:
             lean_elements(pdf)
         if then is not None:
@@ -81,22 +88,24 @@ def compact_finisher(then: Callable | None = None) -> Callable:
 
 
 def compact_operations(items: list, scale_known: bool) -> list:
-    """A content stream's operations compacted. A text position is rounded to a
-    thousandth of a point on the page, so with more decimals where the scale in force
-    magnifies (an SVG's text in a viewBox a tenth of a unit wide is drawn under a scale of
-    thousands). A page's stream starts at the page's own scale; any other stream (a form)
-    is drawn at a scale it does not know: its text positions are kept as they are."""
+    """A content stream's operations compacted. A text position, and a path's point, is
+    rounded to a thousandth of a point on the page, so with more decimals where the scale
+    in force magnifies (an SVG's text in a viewBox a tenth of a unit wide is drawn under a
+    scale of thousands). A page's stream starts at the page's own scale; any other stream
+    (a form) is drawn at a scale it does not know: its positions are kept as they are."""
     scale, saved, compacted = 1.0, [], []
     for item in items:
-        decimals = None
+        if not isinstance(item, bytes):
+            compacted.append(item)
+            continue
+        operator = item.rpartition(b" ")[2]
         if item == b"q":
             saved.append(scale)
         elif item == b"Q":
             scale = saved.pop() if saved else 1.0
-        elif isinstance(item, bytes) and item.endswith(b" cm"):
+        elif operator == b"cm":
             scale *= _scale_of(item)
-        elif scale_known and isinstance(item, bytes) and item.endswith(b" Tm"):
-            decimals = _decimals_at(scale)
+        decimals = _decimals_at(scale) if scale_known and operator in _POSITIONS else None
         compacted.append(compact_operation(item, decimals))
     return compacted
 
@@ -120,23 +129,37 @@ def _scale_of(item: bytes) -> float:
 
 
 def compact_operation(item, decimals: int | None = 3):
-    """One operation of a content stream, compacted if it is a TJ, or a Tm when
-    `decimals` says to how many decimals its position may be rounded."""
+    """One operation of a content stream, compacted if it is a TJ, or a Tm or a path's
+    point when `decimals` says to how many decimals its position may be rounded, or a
+    colour (to 3 decimals, 1/8 of a level of 255: a colour of 8 bits stays the same)."""
     if not isinstance(item, bytes):
         return item
     try:
         if item.endswith(b"] TJ"):
             match = _TJ_ARRAY.fullmatch(item)
             return compact_tj(match[1]) if match else item
-        if item.endswith(b" Tm") and decimals is not None and decimals < 10:
-            match = _TM.fullmatch(item)
-            if match:
-                values = [float(value) for value in match.groups()]
-                if all(math.isfinite(value) for value in values):
-                    return b" ".join(written_number(value, decimals) for value in values) + b" Tm"
+        operands, _, operator = item.rpartition(b" ")
+        numbers = _NUMBERS.get(operator)
+        if operator in _COLOURS and "numbers" in LEVERS:
+            decimals = 3
+        elif operator != b"Tm" and "numbers" not in LEVERS:
+            return item
+        if numbers is not None and decimals is not None and decimals < 10:
+            values = [float(value) for value in operands.split()]
+            if len(values) == numbers and all(math.isfinite(value) for value in values):
+                return b" ".join([*(written_number(v, decimals) for v in values), operator])
     except (ValueError, OverflowError):  # not numbers as WeasyPrint writes them: as it is
         pass
     return item
+
+
+# Operators whose operands are numbers only, and how many: positions (a Tm, a path's
+# points), rounded as the scale allows, and colours of one, three or four components.
+_NUMBERS = {
+    b"Tm": 6, b"m": 2, b"l": 2, b"c": 6, b"v": 4, b"y": 4, b"re": 4,
+    b"g": 1, b"G": 1, b"rg": 3, b"RG": 3, b"k": 4, b"K": 4,
+}  # fmt: skip
+_COLOURS = {b"g", b"G", b"rg", b"RG", b"k", b"K"}
 
 
 def compact_tj(array: bytes) -> bytes:
@@ -312,6 +335,18 @@ def _renumbered(kids: list, new_of: dict[int, int]):
                 continue  # merged into the one before
         renumbered.append(kid)
     return pydyf.Array(renumbered)
+
+
+def link_areas_rounded(pdf) -> None:
+    """A link's area (/Rect, six decimals as WeasyPrint writes it) to a hundredth of a
+    point, a three-hundredth of a millimetre: 2,000 links of a 500-talk booklet, 4 kB."""
+    import pydyf
+
+    for link in pdf.objects:
+        if isinstance(link, pydyf.Dictionary) and link.get("Subtype") == "/Link":
+            area = link.get("Rect")
+            if isinstance(area, list) and all(isinstance(v, int | float) for v in area):
+                link["Rect"] = pydyf.Array(round(value, 2) for value in area)
 
 
 def lean_elements(pdf) -> None:

@@ -16,9 +16,10 @@ numbers ("Omslag", 2, 3, ...), the same in all three.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -148,8 +149,23 @@ def finish(pdf: bytes, finishing: Finishing) -> tuple[bytes, int]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         finishing.apply(document)
         output = io.BytesIO()
-        document.save(output, deterministic_id=True, **finishing.save_options)
+        with strongest_compression():
+            document.save(output, deterministic_id=True, **finishing.save_options)
         return output.getvalue(), len(document.pages)
+
+
+@contextlib.contextmanager
+def strongest_compression() -> Iterator[None]:
+    """pikepdf compresses at deflate's level 9 while a PDF is saved (the object streams
+    of the 500-talk email edition: 5 kB less, 0.03 s more), then at its default again:
+    the setting is the whole process's, and cannot be read back."""
+    import pikepdf
+
+    pikepdf.settings.set_flate_compression_level(9)
+    try:
+        yield
+    finally:
+        pikepdf.settings.set_flate_compression_level(-1)
 
 
 def _page_labels(count: int, cover_label: str, back_cover_label: str) -> list[tuple[int, dict]]:

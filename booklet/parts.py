@@ -36,7 +36,13 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from .compact import compact_finisher, one_stream_per_page
-from .editions import BLANK_PAGE_CONTENT, Edition, Finishing, own_copied_streams
+from .editions import (
+    BLANK_PAGE_CONTENT,
+    Edition,
+    Finishing,
+    own_copied_streams,
+    strongest_compression,
+)
 from .errors import RenderError
 from .files import (
     UnsafeFileError,
@@ -707,13 +713,14 @@ def _join(plan: _Plan, front, laid_out, back, furniture, finishing) -> tuple[byt
             finishing.apply(booklet)
         one_stream_per_page(booklet)  # after finishing: fonts then are one per face
         output = io.BytesIO()
-        booklet.save(
-            output,
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            deterministic_id=True,
-            **(finishing.save_options if finishing else {}),
-        )
+        with strongest_compression():
+            booklet.save(
+                output,
+                compress_streams=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                deterministic_id=True,
+                **(finishing.save_options if finishing else {}),
+            )
         return output.getvalue(), len(booklet.pages)
 
 

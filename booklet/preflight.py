@@ -808,8 +808,9 @@ def _band_width(path) -> float | None:
             abs((xa + wa) - (xb + wb)),
             abs((ya + ha) - (yb + hb)),
         ]
-        # Edges within a thousandth of a point are one edge (the numbers are rounded).
-        drawn = [side for side in sides if side > 1e-3]
+        # Edges within two thousandths of a unit are one edge: the numbers are rounded,
+        # each to a thousandth (compact.py), so one edge may be written as two.
+        drawn = [side for side in sides if side > 2e-3]
         return min(drawn) if drawn else None
     return None
 

@@ -217,6 +217,41 @@ def test_marked_content_with_a_drawing_or_an_unpositioned_line_is_left_as_it_is(
     assert page_content.compact_drawing(clip).count(b"BT") == 2
 
 
+# --- numbers --------------------------------------------------------------------------
+
+
+def test_colours_to_three_decimals_keep_their_eight_bit_values():
+    for level in range(256):
+        written = f"{level / 255:.6f}".encode()
+        for operator in (b"rg", b"RG"):
+            out = compact.compact_operation(b"%s %s %s %s" % (written, written, written, operator))
+            *values, kept = out.split()
+            assert kept == operator
+            assert all(round(float(value) * 255) == level for value in values)
+            assert all(len(value.partition(b".")[2]) <= 3 for value in values)
+
+
+def test_a_paths_points_to_a_thousandth_of_a_point_on_the_page():
+    path = [b"10.123456 20.987654 m", b"30.5004 40.0006 l", b"1.123456 2.000001 3 4 re", b"f"]
+    page = compact.compact_operations([b"0.75 0 0 0.75 0 0 cm", *path], scale_known=True)
+    assert page[1:] == [b"10.123 20.988 m", b"30.5 40.001 l", b"1.123 2 3 4 re", b"f"]
+    magnified = compact.compact_operations([b"20 0 0 20 0 0 cm", *path], scale_known=True)
+    assert magnified[1] == b"10.12346 20.98765 m"  # five decimals under a scale of 20
+    # In a form, drawn at a scale it does not know, the points stay as written.
+    assert compact.compact_operations(path, scale_known=False) == path
+
+
+def test_a_links_area_to_a_hundredth_of_a_point():
+    import types
+
+    import pydyf
+
+    link = pydyf.Dictionary({"Subtype": "/Link", "Rect": pydyf.Array([1.234567, 2, 3.005, 4])})
+    other = pydyf.Dictionary({"Subtype": "/Widget", "Rect": pydyf.Array([1.234567, 2, 3, 4])})
+    compact.link_areas_rounded(types.SimpleNamespace(objects=[link, other]))
+    assert list(link["Rect"]) == [1.23, 2, 3.0, 4] and other["Rect"][0] == 1.234567
+
+
 # --- whole booklets ------------------------------------------------------------------
 
 
