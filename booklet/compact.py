@@ -147,6 +147,11 @@ def compact_operation(item, decimals: int | None = 3):
         if numbers is not None and decimals is not None and decimals < 10:
             values = [float(value) for value in operands.split()]
             if len(values) == numbers and all(math.isfinite(value) for value in values):
+                if operator == b"re":  # its edges rounded, not its corner and its size:
+                    x, y, width, height = values  # edges that meet keep meeting
+                    values = [round(x, decimals), round(y, decimals)]
+                    values += [round(x + width, decimals) - values[0]]
+                    values += [round(y + height, decimals) - values[1]]
                 return b" ".join([*(written_number(v, decimals) for v in values), operator])
     except (ValueError, OverflowError):  # not numbers as WeasyPrint writes them: as it is
         pass

@@ -808,8 +808,8 @@ def _band_width(path) -> float | None:
             abs((xa + wa) - (xb + wb)),
             abs((ya + ha) - (yb + hb)),
         ]
-        # Edges within two thousandths of a unit are one edge: the numbers are rounded,
-        # each to a thousandth (compact.py), so one edge may be written as two.
+        # Edges within two thousandths of a unit are one edge: they are rounded to a
+        # thousandth (compact.py), and one edge written twice may round either way.
         drawn = [side for side in sides if side > 2e-3]
         return min(drawn) if drawn else None
     return None

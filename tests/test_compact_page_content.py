@@ -239,6 +239,14 @@ def test_a_paths_points_to_a_thousandth_of_a_point_on_the_page():
     assert magnified[1] == b"10.12346 20.98765 m"  # five decimals under a scale of 20
     # In a form, drawn at a scale it does not know, the points stay as written.
     assert compact.compact_operations(path, scale_known=False) == path
+    # A rectangle's edges are rounded: a border's two rectangles (filled even-odd) whose
+    # right edges met still meet (rounding corner and width apart, they were 0.001 apart).
+    outer, inner = (
+        compact.compact_operation(item, 3).split()
+        for item in (b"252.472441 10 218.07874 5 re", b"249.448819 10 221.102362 5 re")
+    )
+    edges = {round(float(rectangle[0]) + float(rectangle[2]), 9) for rectangle in (outer, inner)}
+    assert edges == {470.551}
 
 
 def test_a_links_area_to_a_hundredth_of_a_point():
