@@ -7,8 +7,9 @@ into its paragraph; <div>s and anonymous blocks too; then each lever of the page
 (lines of one element in one marked-content sequence, text objects carried on with Td
 moves, states not set again, literal strings, paths from their first point); links'
 object references inside their elements; one content stream a page with the running
-heads drawn in it; colours, path points and link areas rounded to what they need.
-Then, from the last PDF, what object streams
+heads drawn in it; colours, path points and link areas rounded to what they need; text
+in codes of one byte with word spacing for justified spaces (text_codes.py). Then,
+from the last PDF, what object streams
 and a cross-reference stream (written by pikepdf when joining the parts) give: the same
 PDF saved without them. One font subset per face (subsets.py) is on in every row. Sizes
 are exact, no timing involved. The last rows say where the bytes of the last PDF are.
@@ -45,6 +46,8 @@ STEPS = [
     ("+ links' OBJR inside their element, /Pg where needed", True, ALL_WRAPPERS, ["lean elements"]),
     ("+ one stream a page, running heads in it", True, ALL_WRAPPERS, ["one stream a page"]),
     ("+ colours, path points and link areas to what they need", True, ALL_WRAPPERS, ["numbers"]),
+    ("+ text in codes of one byte, justified spaces by word spacing", True, ALL_WRAPPERS,
+     ["one-byte text"]),
 ]  # fmt: skip
 
 

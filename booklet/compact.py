@@ -28,6 +28,10 @@ Numbers. A path's points to a thousandth of a point on the page (as text positio
 colours to three decimals (an eighth of a level of 255: a colour of 8 bits stays the
 same), a link's area to a hundredth of a point: WeasyPrint writes six decimals.
 
+Text in codes of one byte where a font allows, justified spaces by word spacing
+(text_codes.py): the fonts are given their codes before the streams are compacted, and
+compact_operations writes their text in them.
+
 Elements: a link's object reference (OBJR) written inside its Link element, not as an
 object of its own (a sixth of the objects of a booklet); an element's page (/Pg) left
 out where nothing needs it (it holds no marked content).
@@ -43,13 +47,13 @@ import math
 import re
 from collections.abc import Callable
 
-from . import page_content
+from . import page_content, text_codes
 from .page_content import written_number
 from .pdf_resources import content_streams
 
 # Every lever of this module and page_content.py (benchmarks/email_size.py turns them
 # off one at a time to measure each).
-LEVERS = page_content.LEVERS | {"lean elements", "one stream a page", "numbers"}
+LEVERS = page_content.LEVERS | {"lean elements", "one stream a page", "one-byte text", "numbers"}
 # Positions that compact_operation rounds to a thousandth of a point on the page.
 _POSITIONS = {b"Tm", b"m", b"l", b"c", b"v", b"y", b"re"}
 
@@ -70,10 +74,11 @@ def compact_finisher(then: Callable | None = None) -> Callable:
             for page in pdf.objects
             if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page"
         }
+        codes = text_codes.encode_fonts(pdf) if "one-byte text" in LEVERS else {}
         for number, pdf_object in enumerate(pdf.objects):
             if isinstance(pdf_object, pydyf.Stream):
                 pdf_object.stream = compact_operations(
-                    pdf_object.stream, scale_known=number in pages_drawn_by
+                    pdf_object.stream, scale_known=number in pages_drawn_by, codes=codes
                 )
         wrappers_into_their_parents(pdf)
         compact_pages(pdf, LEVERS)
@@ -87,27 +92,73 @@ def compact_finisher(then: Callable | None = None) -> Callable:
     return finisher
 
 
-def compact_operations(items: list, scale_known: bool) -> list:
+def compact_operations(items: list, scale_known: bool, codes: dict | None = None) -> list:
     """A content stream's operations compacted. A text position, and a path's point, is
     rounded to a thousandth of a point on the page, so with more decimals where the scale
     in force magnifies (an SVG's text in a viewBox a tenth of a unit wide is drawn under a
     scale of thousands). A page's stream starts at the page's own scale; any other stream
-    (a form) is drawn at a scale it does not know: its positions are kept as they are."""
+    (a form) is drawn at a scale it does not know: its positions are kept as they are.
+    Text in a font of `codes` (text_codes.encode_fonts) is written in its codes, with
+    word spacing for its justified spaces, set back to 0 before a form and at the end."""
     scale, saved, compacted = 1.0, [], []
-    for item in items:
+    font, size, spacing = None, 0.0, 0.0  # the Tf and Tw in force
+    line = b""  # the last Tm as written, less its x
+    for index, item in enumerate(items):
         if not isinstance(item, bytes):
             compacted.append(item)
             continue
         operator = item.rpartition(b" ")[2]
         if item == b"q":
-            saved.append(scale)
+            saved.append((scale, font, size, spacing))
         elif item == b"Q":
-            scale = saved.pop() if saved else 1.0
+            scale, font, size, spacing = saved.pop() if saved else (1.0, None, 0.0, 0.0)
         elif operator == b"cm":
             scale *= _scale_of(item)
+        elif operator == b"Tf" and codes:
+            font, size = _font_and_size(item)
+        elif operator == b"TJ" and codes and font in codes and item.startswith(b"["):
+            spaced = not _line_goes_on(items, index + 1, line)
+            operations, spacing = text_codes.encoded_tj(
+                item[1:-4], codes[font], size, spacing, spaced
+            )
+            compacted += operations
+            continue
+        elif operator == b"Do" and spacing:
+            compacted.append(b"0 Tw")  # a form inherits the word spacing
+            spacing = 0.0
+        if operator == b"Tm":
+            line = _without_x(item)
         decimals = _decimals_at(scale) if scale_known and operator in _POSITIONS else None
         compacted.append(compact_operation(item, decimals))
+    if spacing:
+        compacted.append(b"0 Tw")
     return compacted
+
+
+def _line_goes_on(items: list, start: int, line: bytes) -> bool:
+    """Is the text that follows a TJ set on its line (the next Tm the same but for x)?
+    pypdf, which measures text without word spacing, would read a gap before it as a
+    space ("Karl Thomsen ,"): such a TJ keeps its spaces' offsets."""
+    for item in items[start:]:
+        if isinstance(item, bytes) and item.endswith(b" Tm"):
+            return bool(line) and _without_x(item) == line
+    return False
+
+
+def _without_x(tm: bytes) -> bytes:
+    """A Tm as written, less where along its line it begins: the line it sets."""
+    a, b, c, d, _, y, _ = (tm.split() + [b""] * 7)[:7]
+    return b" ".join((a, b, c, d, y))
+
+
+def _font_and_size(item: bytes) -> tuple[bytes | None, float]:
+    """`/F1 12 Tf` -> (b"/F1", 12.0); (None, 0) where it cannot be read."""
+    name, _, rest = item.partition(b" ")
+    try:
+        size = float(rest[:-3])
+    except ValueError:
+        return None, 0.0
+    return (name, size) if math.isfinite(size) else (None, 0.0)
 
 
 def _decimals_at(scale: float) -> int | None:

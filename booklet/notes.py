@@ -16,6 +16,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from .compact import compact_finisher
 from .html import booklet_view
 from .labels import labels_for
 from .load import LoadedContent
@@ -63,7 +64,7 @@ class NotesPages:
                 base_url=str(self.loaded.folder.resolve()) + "/",
                 url_fetcher=fetcher,
             ).render(stylesheets=css, font_config=font_config)
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(finisher=compact_finisher())  # as the booklet's own
         fetcher.stop_if_refused()
         return pdf
 

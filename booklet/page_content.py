@@ -320,14 +320,16 @@ def _move(line: list[float] | None, matrix: list[float]) -> bytes | None:
 
 
 def _literal(match: re.Match) -> bytes:
-    """A hexadecimal string as a literal one: two bytes a glyph, not four digits. A
-    carriage return is escaped (a reader takes a bare one for a line feed). A string of
-    an odd number of digits (WeasyPrint's bitmap fonts, past code 255) stays as it is."""
+    """A hexadecimal string as a literal one: two bytes a glyph, not four digits (one, in
+    codes of one byte: text_codes.py). A carriage return is escaped (a reader takes a bare
+    one for a line feed), and so is a line feed: a stream's lines are its operations
+    (pdfx.py finds colours line by line). A string of an odd number of digits
+    (WeasyPrint's bitmap fonts, past code 255) stays as it is."""
     if len(match[1]) % 2:
         return match[0]
     data = bytes.fromhex(match[1].decode())
     data = data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    return b"(" + data.replace(b"\r", b"\\r") + b")"
+    return b"(" + data.replace(b"\r", b"\\r").replace(b"\n", b"\\n") + b")"
 
 
 def _path_end(items: list[bytes], start: int) -> int | None:

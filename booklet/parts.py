@@ -84,7 +84,14 @@ MIN_TALKS_PER_PART = 20
 # compacted; 4, page content and tags compacted; 5, text positions rounded on the page's
 # scale (compact.py).
 CACHE_VERSION = "5"
-_WRITING_CODE = ("parts.py", "pdf.py", "compact.py", "page_content.py", "editions.py")
+_WRITING_CODE = (
+    "parts.py",
+    "pdf.py",
+    "compact.py",
+    "page_content.py",
+    "text_codes.py",
+    "editions.py",
+)
 
 
 @dataclass

@@ -34,10 +34,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from . import text_codes
 from .errors import BookletError, display_path
 from .files import read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
-from .subsets import cid_widths, to_unicode_entries
+from .subsets import to_unicode_entries
+from .text_codes import cid_widths
 
 MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
@@ -294,6 +296,7 @@ class _State:
     font: object = None
     font_size: float = 0.0
     character_spacing: float = 0.0  # Tc, in unscaled text space units
+    word_spacing: float = 0.0  # Tw, the same, for each one-byte code 32
     horizontal_scaling: float = 100.0  # Tz, per cent
 
 
@@ -599,6 +602,10 @@ class _PageScanner:
                 line_matrix = text_matrix = _multiply((1, 0, 0, 1, tx, ty), line_matrix)
             elif op == "Tc":
                 state.character_spacing = float(values[0])
+            elif op == "Tw":
+                state.word_spacing = float(values[0])
+            elif op == '"':
+                state.word_spacing, state.character_spacing = (float(v) for v in values[:2])
             elif op == "Tz":
                 state.horizontal_scaling = float(values[0])
             elif op == "TL":
@@ -725,16 +732,18 @@ class _PageScanner:
         size = state.font_size
         widths = _FontWidths.of(state.font, self.fonts)
         items = list(shown) if isinstance(shown, pikepdf.Array) else [shown]
-        glyph_units = characters = 0.0  # thousandths of the font size
+        glyph_units = characters = spaces = 0.0  # thousandths of the font size
         adjustment = 0.0
         for item in items:
             if isinstance(item, pikepdf.String):
-                width, count = widths.measure(bytes(item))
+                width, count, space_count = widths.measure(bytes(item))
                 glyph_units += width
                 characters += count
+                spaces += space_count
             else:
                 adjustment += float(item)
         advance = (glyph_units - adjustment) / 1000 * size + characters * state.character_spacing
+        advance += spaces * state.word_spacing
         advance *= state.horizontal_scaling / 100
         if not characters or self.trim is None:
             return advance
@@ -823,19 +832,26 @@ def _colour_text(colour) -> str:
 
 
 class _FontWidths:
-    """Glyph widths of a PDF font, to measure a line of text: a CID font's /W (two bytes a
-    glyph), or a simple font's /Widths."""
+    """Glyph widths of a PDF font, to measure a line of text: a CID font's /W, its codes
+    two bytes (Identity-H) or one (text_codes.py's encoding: each code its CID), or a
+    simple font's /Widths, one byte a code."""
 
     def __init__(self, font) -> None:
+        import pikepdf
+
         self.two_bytes = False
         self.widths: dict[int, float] = {}
         self.default = 500.0
-        self.text: dict[int, str] = {}
-        self.measured: dict[bytes, tuple[float, int]] = {}
+        self.text: dict[bytes, str] = {}
+        self.measured: dict[bytes, tuple[float, int, int]] = {}
         if font is None:
             return
         if font.get("/Subtype") == "/Type0":
-            self.two_bytes = True
+            encoding = font.get("/Encoding")
+            self.two_bytes = not (
+                isinstance(encoding, pikepdf.Stream)
+                and encoding.get("/CMapName") == pikepdf.Name("/" + text_codes.CMAP_NAME)
+            )
             descendant = font.DescendantFonts[0]
             self.default = float(descendant.get("/DW", 1000))
             self.widths = cid_widths(descendant.get("/W", []))
@@ -844,8 +860,8 @@ class _FontWidths:
             self.widths = {first + i: float(w) for i, w in enumerate(font.Widths)}
         if "/ToUnicode" in font:
             for code, text in to_unicode_entries(font.ToUnicode.read_bytes()).items():
-                with contextlib.suppress(ValueError, UnicodeDecodeError):
-                    self.text[code] = bytes.fromhex(text.decode()).decode("utf-16-be")
+                with contextlib.suppress(UnicodeDecodeError):
+                    self.text[code] = text.decode("utf-16-be")
 
     @classmethod
     def of(cls, font, known: dict) -> _FontWidths:
@@ -855,21 +871,26 @@ class _FontWidths:
             known[key] = cls(font)
         return known[key]
 
-    def codes(self, data: bytes) -> list[int]:
-        if self.two_bytes:
-            return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data) - 1, 2)]
-        return list(data)
+    def codes(self, data: bytes) -> list[bytes]:
+        """The string's codes, each as its bytes."""
+        size = 2 if self.two_bytes else 1
+        return [data[i : i + size] for i in range(0, len(data) - size + 1, size)]
 
-    def width(self, code: int) -> float:
-        return self.widths.get(code, self.default)
+    def width(self, code: bytes) -> float:
+        return self.widths.get(int.from_bytes(code, "big"), self.default)
 
-    def measure(self, data: bytes) -> tuple[float, int]:
-        """The width of a shown string, in thousandths of the font size, and its glyphs
-        (remembered: a booklet shows the same few hundred strings again and again)."""
+    def measure(self, data: bytes) -> tuple[float, int, int]:
+        """The width of a shown string, in thousandths of the font size, its codes and its
+        one-byte codes 32 (word spacing applies to them), remembered: a booklet shows the
+        same few hundred strings again and again."""
         known = self.measured.get(data)
         if known is None:
             codes = self.codes(data)
-            known = self.measured[data] = (sum(self.width(code) for code in codes), len(codes))
+            known = self.measured[data] = (
+                sum(self.width(code) for code in codes),
+                len(codes),
+                codes.count(b" "),
+            )
         return known
 
 
@@ -881,7 +902,7 @@ def _text_of(font, items, widths: _FontWidths) -> str:
         if isinstance(item, pikepdf.String):
             # Without a ToUnicode map, a simple font's codes are close to Latin-1.
             text += "".join(
-                widths.text.get(code, "?" if widths.two_bytes else chr(code))
+                widths.text.get(code, "?" if widths.two_bytes else code.decode("latin-1"))
                 for code in widths.codes(bytes(item))
             )
     return text[:40]

@@ -13,6 +13,12 @@ union's widths and ToUnicode entries are the union of theirs, and every page's f
 resource is pointed at the merged font. Its tag is made from its bytes, so distinct
 subsets always have distinct tags. A face that cannot be merged (a CFF font, programs
 that disagree) keeps its subsets, each under a tag of its own.
+
+Fonts whose text is in codes of one byte (text_codes.py) merge alike: their codes mean
+the same glyphs in every part, so the merged font's map from code to glyph
+(CIDToGIDMap) is the union of theirs. Where a part's font kept Identity-H (a glyph
+without a code of one byte), the face has two fonts, one of each kind, drawing with
+one merged program.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import text_codes
 from .files import cache_folder, keep_newest, read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
 
@@ -48,8 +55,9 @@ def one_subset_per_face(document) -> None:
             for font in fonts:
                 _rename(font, _tag(_font_program(font).read_bytes()))
             continue
-        for font in fonts[1:]:
-            replacement[font.objgen] = merged
+        for font in fonts:
+            if merged[font.objgen].objgen != font.objgen:
+                replacement[font.objgen] = merged[font.objgen]
     if replacement:
         for fonts_dictionary, key in list(_font_resources(document, keys=True)):
             font = fonts_dictionary[key]
@@ -70,12 +78,17 @@ def _font_resources(document, keys: bool = False) -> Iterator:
 
 
 def _is_truetype_cid_font(font) -> bool:
+    """A TrueType CID font whose CIDs are its glyph ids, or its codes of one byte mapped
+    to them (text_codes.py): the glyph ids of its subsets are the face's own."""
+    import pikepdf
+
     try:
         descendant = font.DescendantFonts[0]
+        glyph_map = descendant.get("/CIDToGIDMap")
         return (
             font.Subtype == "/Type0"
             and descendant.Subtype == "/CIDFontType2"
-            and descendant.get("/CIDToGIDMap") == "/Identity"
+            and (glyph_map == "/Identity" or isinstance(glyph_map, pikepdf.Stream))
             and "/FontFile2" in descendant.FontDescriptor
         )
     except (AttributeError, KeyError, IndexError, TypeError):
@@ -104,15 +117,25 @@ def _rename(font, tag: str) -> None:
     font.BaseFont = descendant.BaseFont = descendant.FontDescriptor.FontName = name
 
 
-def _merge(document, fonts: list):
-    """The first font, made to hold the glyphs, widths and text of them all; None when
-    their programs cannot be merged."""
+def _merge(document, fonts: list) -> dict | None:
+    """The fonts made one program that holds the glyphs of them all: font -> the font
+    that stands for it, the first of its kind (Identity-H, or codes of one byte), made to
+    hold the widths and text of its kind; None when they cannot be merged. Fonts of both
+    kinds (a part with a glyph that has no code of one byte) share the program."""
     import pikepdf
 
     try:
         sources = [_font_program(font).read_bytes() for font in fonts]
     except (pikepdf.PdfError, ValueError, OSError):
         return None
+    kinds = [_one_byte_glyphs(font) for font in fonts]
+    if any(kind is False for kind in kinds) or not _missing_glyphs_agree(fonts):
+        return None
+    one_byte: dict[int, int] = {}  # code -> glyph, over the fonts of codes of one byte
+    for glyphs in kinds:
+        for code, glyph in (glyphs or {}).items():
+            if one_byte.setdefault(code, glyph) != glyph:
+                return None  # a code that means two glyphs: not fonts of one face
     merged_file = _merged_file(sources)
     data = read_cache_file(merged_file) if merged_file else None
     if data is None:
@@ -124,25 +147,89 @@ def _merge(document, fonts: list):
                 merged_file.parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(merged_file, data)
 
-    kept = fonts[0]
-    descendant = kept.DescendantFonts[0]
-    widths: dict[int, float] = {}
-    text: dict[int, bytes] = {}
-    for font in fonts:
-        widths.update(cid_widths(font.DescendantFonts[0].get("/W", [])))
-        if "/ToUnicode" in font:
-            text.update(to_unicode_entries(font.ToUnicode.read_bytes()))
-    descriptor = descendant.FontDescriptor
+    descriptor = fonts[0].DescendantFonts[0].FontDescriptor
     descriptor.FontFile2 = document.make_stream(data, Length1=len(data))
     boxes = [[float(v) for v in font.DescendantFonts[0].FontDescriptor.FontBBox] for font in fonts]
     descriptor.FontBBox = pikepdf.Array(
         [min(b[0] for b in boxes), min(b[1] for b in boxes)]
         + [max(b[2] for b in boxes), max(b[3] for b in boxes)]
     )
-    descendant.W = _widths_array(widths)
-    kept.ToUnicode = document.make_stream(_to_unicode_cmap(text))
-    _rename(kept, _tag(data))
-    return kept
+    kept_for: dict = {}
+    for coded in (False, True):
+        group = [font for font, kind in zip(fonts, kinds, strict=True) if bool(kind) == coded]
+        if not group:
+            continue
+        kept = group[0]
+        descendant = kept.DescendantFonts[0]
+        widths: dict[int, float] = {}
+        text: dict[bytes, bytes] = {}
+        for font in group:
+            widths.update(text_codes.cid_widths(font.DescendantFonts[0].get("/W", [])))
+            if "/ToUnicode" in font:
+                text.update(to_unicode_entries(font.ToUnicode.read_bytes()))
+            kept_for[font.objgen] = kept
+        if coded:
+            descendant.CIDToGIDMap = document.make_stream(text_codes.glyph_map(one_byte))
+        else:
+            kept.Encoding = pikepdf.Name("/Identity-H")  # every part's glyph ids
+        descendant.FontDescriptor = descriptor
+        descendant.W = pikepdf.Array(text_codes.widths_array(widths))
+        kept.ToUnicode = document.make_stream(text_codes.to_unicode_cmap(text))
+        _rename(kept, _tag(data))
+    return kept_for
+
+
+def _one_byte_glyphs(font) -> dict[int, int] | None | bool:
+    """A font's codes of one byte (text_codes.py), code -> glyph; None for glyph ids of
+    two bytes (Identity-H, or WeasyPrint's own CMap for glyphs that no font has); False
+    for any other encoding."""
+    import pikepdf
+
+    encoding = font.get("/Encoding")
+    glyph_map = font.DescendantFonts[0].get("/CIDToGIDMap")
+    if glyph_map == pikepdf.Name("/Identity") and (
+        encoding == pikepdf.Name("/Identity-H") or _missing_glyphs_cmap(encoding)
+    ):
+        return None
+    if (
+        isinstance(encoding, pikepdf.Stream)
+        and encoding.get("/CMapName") == pikepdf.Name("/" + text_codes.CMAP_NAME)
+        and encoding.read_bytes() == text_codes.ENCODING_CMAP
+        and isinstance(glyph_map, pikepdf.Stream)
+    ):
+        return text_codes.glyphs_of_map(glyph_map.read_bytes()) or False
+    return False
+
+
+def _missing_glyphs_cmap(encoding) -> bool:
+    """Is this WeasyPrint's CMap for a font that lacks glyphs (weasyprint/pdf/fonts.py):
+    glyph ids as codes, and each missing glyph's code, an id past the font's own, drawn
+    as .notdef? Merged, the font is Identity-H: such an id names no glyph of the merged
+    program, and a viewer draws .notdef or nothing (as before codes of one byte)."""
+    import pikepdf
+
+    return (
+        isinstance(encoding, pikepdf.Stream)
+        and str(encoding.get("/CMapName", "")).startswith("/WP-Encod")
+        and b"<0000> <ffff>" in encoding.read_bytes()
+    )
+
+
+def _missing_glyphs_agree(fonts: list) -> bool:
+    """Do the fonts that lack glyphs give each missing glyph's id (WeasyPrint numbers
+    them from the font's glyph count, in each document anew) the same text? Two missing
+    characters under one id in one merged font would read as one."""
+    text: dict[bytes, bytes] = {}
+    for font in fonts:
+        encoding = font.get("/Encoding")
+        if not _missing_glyphs_cmap(encoding) or "/ToUnicode" not in font:
+            continue
+        entries = to_unicode_entries(font.ToUnicode.read_bytes())
+        for code in re.findall(rb"<([0-9a-fA-F]{4})>\s+0\b", encoding.read_bytes()):
+            code = bytes.fromhex(code.decode())
+            if code != b"\0\0" and text.setdefault(code, entries.get(code, b"")) != text[code]:
+                return False
+    return True
 
 
 def _merged_program(sources: list[bytes]) -> bytes | None:
@@ -205,76 +292,11 @@ def _copy_glyphs(source, target, target_order: list[str]) -> bool:
     return True
 
 
-def cid_widths(array) -> dict[int, float]:
-    """A CID font's /W array: `first [w1 w2 ...]` or `first last w`."""
-    import pikepdf
-
-    widths: dict[int, float] = {}
-    items = list(array)
-    index = 0
-    while index < len(items):
-        first = int(items[index])
-        if index + 1 < len(items) and isinstance(items[index + 1], pikepdf.Array):
-            for offset, width in enumerate(items[index + 1]):
-                widths[first + offset] = float(width)
-            index += 2
-        elif index + 2 < len(items):
-            for cid in range(first, int(items[index + 1]) + 1):
-                widths[cid] = float(items[index + 2])
-            index += 3
-        else:
-            break
-    return widths
-
-
-def _widths_array(widths: dict[int, float]):
-    import pikepdf
-
-    array: list = []
-    run: list = []
-    previous = None
-    for cid in sorted(widths):
-        if previous is None or cid != previous + 1:
-            if run:
-                array.append(pikepdf.Array(run))
-            array.append(cid)
-            run = []
-        run.append(_number(widths[cid]))
-        previous = cid
-    if run:
-        array.append(pikepdf.Array(run))
-    return pikepdf.Array(array)
-
-
-def _number(value: float) -> int | float:
-    return int(value) if value == int(value) else round(value, 3)
-
-
-def to_unicode_entries(cmap: bytes) -> dict[int, bytes]:
-    entries: dict[int, bytes] = {}
+def to_unicode_entries(cmap: bytes) -> dict[bytes, bytes]:
+    """A ToUnicode map's single codes: code (its bytes) -> text (UTF-16 bytes)."""
+    entries: dict[bytes, bytes] = {}
     for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for glyph, text in _BFCHAR.findall(block):
-            entries[int(glyph, 16)] = text
+        for code, text in _BFCHAR.findall(block):
+            if len(code) % 2 == 0 and len(text) % 2 == 0:
+                entries[bytes.fromhex(code.decode())] = bytes.fromhex(text.decode())
     return entries
-
-
-def _to_unicode_cmap(entries: dict[int, bytes]) -> bytes:
-    lines = [
-        b"/CIDInit /ProcSet findresource begin",
-        b"12 dict begin",
-        b"begincmap",
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        b"/CMapName /Adobe-Identity-UCS def",
-        b"/CMapType 2 def",
-        b"1 begincodespacerange",
-        b"<0000> <ffff>",
-        b"endcodespacerange",
-    ]
-    items = sorted(entries.items())
-    for start in range(0, len(items), 100):  # at most 100 to a block
-        batch = items[start : start + 100]
-        lines.append(f"{len(batch)} beginbfchar".encode())
-        lines += [b"<%04x> <%s>" % (glyph, text) for glyph, text in batch]
-        lines.append(b"endbfchar")
-    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
-    return b"\n".join(lines)

@@ -15,6 +15,7 @@ import pytest
 from helpers import SEED, generate, page_text
 
 import booklet
+from booklet import text_codes
 from booklet.errors import BookletError
 from booklet.pdfx import DEFAULT_PROFILE_NAME, OutputProfile
 from booklet.theme import default_styles_folder
@@ -123,12 +124,7 @@ def test_a_merged_subset_draws_every_glyph_its_pages_show(joined):
                     strings = operands[0] if str(operator) == "TJ" else [operands[0]]
                     for item in strings:
                         if isinstance(item, pikepdf.String):
-                            data = bytes(item)
-                            ids = {
-                                int.from_bytes(data[i : i + 2], "big")
-                                for i in range(0, len(data), 2)
-                            }
-                            shown[current.objgen] |= ids
+                            shown[current.objgen] |= set(_glyphs_shown(current, bytes(item)))
                             fonts[current.objgen] = current
         assert len(fonts) >= 2
         for key, glyph_ids in shown.items():
@@ -136,12 +132,26 @@ def test_a_merged_subset_draws_every_glyph_its_pages_show(joined):
             program = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()))
             order = program.getGlyphOrder()
             text = fonts[key].ToUnicode.read_bytes()
-            for glyph_id in glyph_ids:
+            for glyph_id, code in glyph_ids:
+                assert glyph_id is not None, (key, code)  # a code of the font's map
                 glyph = program["glyf"][order[glyph_id]]
                 if glyph.numberOfContours == 0:
-                    drawn = re.search(rb"<%04x> <([0-9a-f]+)>" % glyph_id, text)
+                    drawn = re.search(rb"<%s> <([0-9a-f]+)>" % code, text)
                     assert drawn, (key, glyph_id)
                     assert bytes.fromhex(drawn[1].decode()).decode("utf-16-be").isspace()
+
+
+def _glyphs_shown(font, data: bytes) -> list[tuple[int | None, bytes]]:
+    """(glyph id, code in hexadecimal) of each glyph of a string shown in `font`: two
+    bytes a glyph id (Identity-H), or one byte a code that its CIDToGIDMap maps."""
+    glyph_map = font.DescendantFonts[0].get("/CIDToGIDMap")
+    if isinstance(glyph_map, pikepdf.Stream):
+        glyphs = text_codes.glyphs_of_map(glyph_map.read_bytes())
+        return [(glyphs.get(code), b"%02x" % code) for code in data]
+    return [
+        (int.from_bytes(data[i : i + 2], "big"), data[i : i + 2].hex().encode())
+        for i in range(0, len(data), 2)
+    ]
 
 
 def test_notes_pages_fill_the_last_sheet_and_no_page_is_left_empty(seed_editions, joined):
