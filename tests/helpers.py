@@ -283,3 +283,26 @@ def tag_tree(pdf_path: Path) -> dict[str, int]:
                 if "/StructParent" in annotation:
                     assert int(annotation.StructParent) in parents, f"page {number}: a link"
     return dict(kinds)
+
+
+def text_and_origins(data: bytes) -> list:
+    """PDFium's text of each page, and each character's origin and font size."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(data)
+    pages = []
+    try:
+        for page in document:
+            text = page.get_textpage()
+            origins = []
+            for index in range(text.count_chars()):
+                x, y = ctypes.c_double(), ctypes.c_double()
+                raw.FPDFText_GetCharOrigin(text.raw, index, x, y)
+                origins.append((x.value, y.value, raw.FPDFText_GetFontSize(text.raw, index)))
+            pages.append((text.get_text_range(), origins))
+    finally:
+        document.close()
+    return pages

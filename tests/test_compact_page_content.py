@@ -10,7 +10,7 @@ import io
 import pikepdf
 import pypdf
 import pytest
-from helpers import SEED, generate, tag_tree
+from helpers import SEED, generate, tag_tree, text_and_origins
 
 import booklet
 from booklet import compact, page_content
@@ -347,7 +347,7 @@ def test_glyphs_in_codes_of_one_byte_stand_where_they_stood(with_and_without):
     _, _, compacted, _, drawn = with_and_without
     coded = moved = 0
     for (text, origins), (drawn_text, drawn_origins) in zip(
-        _text_and_origins(compacted), _text_and_origins(drawn), strict=True
+        text_and_origins(compacted), text_and_origins(drawn), strict=True
     ):
         assert text == drawn_text
         for character, (x, y, size), (dx, dy, _) in zip(text, origins, drawn_origins, strict=True):
@@ -360,29 +360,6 @@ def test_glyphs_in_codes_of_one_byte_stand_where_they_stood(with_and_without):
                 coded += isinstance(font.get("/Encoding"), pikepdf.Stream)
             assert _text_objects_and_marked_content_nest(page), f"page {page.index + 1}"
     assert coded and moved  # the lever was at work
-
-
-def _text_and_origins(data: bytes) -> list:
-    """PDFium's text of each page, and each character's origin and font size."""
-    import ctypes
-
-    import pypdfium2
-    import pypdfium2.raw as raw
-
-    document = pypdfium2.PdfDocument(data)
-    pages = []
-    try:
-        for page in document:
-            text = page.get_textpage()
-            origins = []
-            for index in range(text.count_chars()):
-                x, y = ctypes.c_double(), ctypes.c_double()
-                raw.FPDFText_GetCharOrigin(text.raw, index, x, y)
-                origins.append((x.value, y.value, raw.FPDFText_GetFontSize(text.raw, index)))
-            pages.append((text.get_text_range(), origins))
-    finally:
-        document.close()
-    return pages
 
 
 def _text_objects_and_marked_content_nest(page) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import weasyprint
+from helpers import text_and_origins
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,30 +170,6 @@ def _fonts(pdf: pikepdf.Pdf) -> list:
     ]
 
 
-def _text_and_origins(data: bytes):
-    """PDFium's text and each character's origin and font size, page by page."""
-    import ctypes
-
-    import pypdfium2
-    import pypdfium2.raw as raw
-
-    document = pypdfium2.PdfDocument(data)
-    pages = []
-    try:
-        for page in document:
-            text = page.get_textpage()
-            characters = []
-            for index in range(text.count_chars()):
-                x, y = ctypes.c_double(), ctypes.c_double()
-                raw.FPDFText_GetCharOrigin(text.raw, index, x, y)
-                size = raw.FPDFText_GetFontSize(text.raw, index)
-                characters.append((x.value, y.value, size))
-            pages.append((text.get_text_range(), characters))
-    finally:
-        document.close()
-    return pages
-
-
 def test_a_justified_paragraph_reads_and_stands_as_before(monkeypatch):
     encoded, plain = _rendered(JUSTIFIED), _plain(JUSTIFIED, monkeypatch)
     with pikepdf.open(io.BytesIO(encoded)) as pdf:
@@ -206,7 +183,7 @@ def test_a_justified_paragraph_reads_and_stands_as_before(monkeypatch):
     with pikepdf.open(io.BytesIO(plain)) as pdf:
         assert len(content) < len(b"".join(page.Contents.read_bytes() for page in pdf.pages))
     for (text, origins), (plain_text, plain_origins) in zip(
-        _text_and_origins(encoded), _text_and_origins(plain), strict=True
+        text_and_origins(encoded), text_and_origins(plain), strict=True
     ):
         assert text == plain_text
         for character, (x, y, size), (px, py, _) in zip(text, origins, plain_origins, strict=True):
@@ -234,8 +211,7 @@ def test_a_font_with_a_glyph_without_a_code_keeps_its_encoding(monkeypatch):
     coded = [name for name, encoding in encodings.items() if isinstance(encoding, pikepdf.Stream)]
     assert kept and coded
     assert (
-        _text_and_origins(_rendered(html))[0][0]
-        == _text_and_origins(_plain(html, monkeypatch))[0][0]
+        text_and_origins(_rendered(html))[0][0] == text_and_origins(_plain(html, monkeypatch))[0][0]
     )
 
 
@@ -292,7 +268,7 @@ def test_a_part_with_a_glyph_without_a_code_shares_its_faces_program(tmp_path, m
     assert any(kind == {True, False} for kind in kinds.values())  # the face of ő: both
     assert all(len(objects) == 1 for objects in programs.values())  # one program a face
     assert len(kinds) == len(programs)  # one name a face
-    text = "".join(text for text, _ in _text_and_origins(result.pdf_path.read_bytes()))
+    text = "".join(text for text, _ in text_and_origins(result.pdf_path.read_bytes()))
     assert "Erdős Pál og offentlig innovation." in text
     assert "Et tegn \u0fd3 uden skrift." in text
     import pypdf
