@@ -411,9 +411,9 @@ def _check_drawing(
 class _KnownFindings:
     """The findings of pages scanned before, by a digest of all that a page draws with:
     its content, boxes and resources (fonts, forms, images, graphics states, colour
-    spaces, followed to the end), whether it is a cover, and the output profile. A page
-    whose digest is known is not scanned again. Kept in a JSON file, pages of the last
-    build only."""
+    spaces, followed to the end), whether it is a cover, the output profile and the code
+    that scans (_scanning_code). A page whose digest is known is not scanned again. Kept
+    in a JSON file, pages of the last build only."""
 
     VERSION = "1"
 
@@ -422,6 +422,7 @@ class _KnownFindings:
         self.seed = hashlib.sha256(
             f"{self.VERSION} {hashlib.sha256(profile or b'').hexdigest()}".encode()
         )
+        self.seed.update(_scanning_code())
         self.digests: dict[tuple[int, int], bytes] = {}  # object -> digest, this file
         self.findings: dict[str, tuple[_PageFindings, bool]] = {}
         self.used: dict[str, tuple[_PageFindings, bool]] = {}
@@ -483,6 +484,14 @@ class _KnownFindings:
         if objgen is not None:
             self.digests[objgen] = result
         return result
+
+
+def _scanning_code() -> bytes:
+    """A digest of the code that scans a page: findings kept by other code are not used."""
+    digest = hashlib.sha256()
+    for name in ("preflight.py", "text_codes.py", "subsets.py"):  # and how fonts are read
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.digest()
 
 
 def _findings_to(found: _PageFindings, rgb_managed: bool) -> dict:

@@ -158,3 +158,21 @@ def test_a_preflight_from_known_pages_says_what_a_full_one_does(seed_editions, t
     assert preflight(printed, known_pages=known) == full  # every page scanned, kept
     assert known.exists()
     assert preflight(printed, known_pages=known) == full  # every page known
+
+
+def test_pages_known_to_other_scanning_code_are_scanned_again(seed_editions, tmp_path, monkeypatch):
+    """The preflight's findings are kept by a digest that holds its own code: after an
+    update that scans otherwise (a font's codes, a border's edges), a page is scanned anew."""
+    from booklet import preflight as module
+
+    printed = seed_editions["print"].pdf_path
+    known = tmp_path / "known.json"
+    scans = []
+    run = module._PageScanner.run
+    monkeypatch.setattr(module._PageScanner, "run", lambda self: scans.append(1) or run(self))
+    full = module.preflight(printed, known_pages=known)
+    pages = len(scans)
+    assert pages > 0
+    assert module.preflight(printed, known_pages=known) == full and len(scans) == pages
+    monkeypatch.setattr(module, "_scanning_code", lambda: b"another version")
+    assert module.preflight(printed, known_pages=known) == full and len(scans) == 2 * pages
