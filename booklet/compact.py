@@ -48,7 +48,7 @@ import re
 from collections.abc import Callable
 
 from . import page_content, text_codes
-from .page_content import written_number
+from .page_content import TJ_ARRAY, TJ_ITEM, written_number
 from .pdf_resources import content_streams
 
 # Every lever of this module and page_content.py (benchmarks/email_size.py turns them
@@ -56,11 +56,6 @@ from .pdf_resources import content_streams
 LEVERS = page_content.LEVERS | {"lean elements", "one stream a page", "one-byte text", "numbers"}
 # Positions that compact_operation rounds to a thousandth of a point on the page.
 _POSITIONS = {b"Tm", b"m", b"l", b"c", b"v", b"y", b"re"}
-
-# A TJ array as WeasyPrint writes it: hex strings and numbers only. Anything else is left
-# as it is.
-_TJ_ARRAY = re.compile(rb"\[((?:<[0-9a-fA-F]*>|[-+]?[0-9.]+(?:e[-+]?[0-9]+)?)*)\] TJ")
-_TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)")
 
 
 def compact_finisher(then: Callable | None = None) -> Callable:
@@ -187,7 +182,7 @@ def compact_operation(item, decimals: int | None = 3):
         return item
     try:
         if item.endswith(b"] TJ"):
-            match = _TJ_ARRAY.fullmatch(item)
+            match = TJ_ARRAY.fullmatch(item)
             return compact_tj(match[1]) if match else item
         operands, _, operator = item.rpartition(b" ")
         numbers = _NUMBERS.get(operator)
@@ -226,7 +221,7 @@ def compact_tj(array: bytes) -> bytes:
     items: list[bytes | int] = []  # hex glyph strings (without <>) and offsets
     exact = 0.0  # the sum of the offsets read so far
     written = 0  # the sum of those written
-    for match in _TJ_ITEM.finditer(array):
+    for match in TJ_ITEM.finditer(array):
         glyphs, number = match.groups()
         if number is not None:
             exact += float(number)
@@ -444,7 +439,6 @@ def one_stream_per_page(document) -> None:
     (with its resources) are written outside the object streams, uncompressed, and a
     small stream compresses poorly on its own (500 talks: 800 streams and 336 forms,
     about 200 kB)."""
-    import re
 
     import pikepdf
 

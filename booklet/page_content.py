@@ -40,6 +40,10 @@ import re
 LEVERS = frozenset({"marked content", "text objects", "states", "literal strings", "paths"})
 
 _MCID = re.compile(rb"<</MCID (\d+)>>")
+# A TJ array as WeasyPrint writes it: hex strings and numbers only (compact.py,
+# text_codes.py). Anything else is left as it is.
+TJ_ARRAY = re.compile(rb"\[((?:<[0-9a-fA-F]*>|[-+]?[0-9.]+(?:e[-+]?[0-9]+)?)*)\] TJ")
+TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)")
 _NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
 _TM = re.compile(rb" ".join([b"(" + _NUMBER + b")"] * 6) + rb" Tm")
 _HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")

@@ -38,8 +38,7 @@ from . import text_codes
 from .errors import BookletError, display_path
 from .files import read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
-from .subsets import to_unicode_entries
-from .text_codes import cid_widths
+from .text_codes import cid_widths, to_unicode_entries
 
 MM = 72 / 25.4
 MIN_BLEED_MM = 3.0

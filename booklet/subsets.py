@@ -34,8 +34,6 @@ from . import text_codes
 from .files import cache_folder, keep_newest, read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
 
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
-
 
 def one_subset_per_face(document) -> None:
     """Merge, on the open pikepdf document, the subsets of each face into one."""
@@ -166,7 +164,7 @@ def _merge(document, fonts: list) -> dict | None:
         for font in group:
             widths.update(text_codes.cid_widths(font.DescendantFonts[0].get("/W", [])))
             if "/ToUnicode" in font:
-                text.update(to_unicode_entries(font.ToUnicode.read_bytes()))
+                text.update(text_codes.to_unicode_entries(font.ToUnicode.read_bytes()))
             kept_for[font.objgen] = kept
         if coded:
             descendant.CIDToGIDMap = document.make_stream(text_codes.glyph_map(one_byte))
@@ -224,7 +222,7 @@ def _missing_glyphs_agree(fonts: list) -> bool:
         encoding = font.get("/Encoding")
         if not _missing_glyphs_cmap(encoding) or "/ToUnicode" not in font:
             continue
-        entries = to_unicode_entries(font.ToUnicode.read_bytes())
+        entries = text_codes.to_unicode_entries(font.ToUnicode.read_bytes())
         for code in re.findall(rb"<([0-9a-fA-F]{4})>\s+0\b", encoding.read_bytes()):
             code = bytes.fromhex(code.decode())
             if code != b"\0\0" and text.setdefault(code, entries.get(code, b"")) != text[code]:
@@ -290,13 +288,3 @@ def _copy_glyphs(source, target, target_order: list[str]) -> bool:
         target_glyphs[target_name] = glyph
         target["hmtx"].metrics[target_name] = source["hmtx"].metrics[source_name]
     return True
-
-
-def to_unicode_entries(cmap: bytes) -> dict[bytes, bytes]:
-    """A ToUnicode map's single codes: code (its bytes) -> text (UTF-16 bytes)."""
-    entries: dict[bytes, bytes] = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for code, text in _BFCHAR.findall(block):
-            if len(code) % 2 == 0 and len(text) % 2 == 0:
-                entries[bytes.fromhex(code.decode())] = bytes.fromhex(text.decode())
-    return entries

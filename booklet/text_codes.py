@@ -33,6 +33,8 @@ from __future__ import annotations
 import io
 import re
 
+from .page_content import TJ_ARRAY, TJ_ITEM, written_number
+
 # The constant encoding: one byte a code, each code its CID. subsets.py merges fonts that
 # use it (or Identity-H), not one with the other.
 CMAP_NAME = "Booklet-OneByte-Identity"
@@ -82,7 +84,6 @@ EXTRA_CODES = dict(
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _HEX_GLYPHS = re.compile(rb"<([0-9a-fA-F]*)>")
-_TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)")
 _TEXT_SHOWN = (b"TJ", b"Tj", b"'", b'"')
 
 
@@ -203,13 +204,20 @@ def _unicode_of(cmap: bytes) -> dict[int, str]:
     """A ToUnicode map of two-byte codes -> {glyph id: text}."""
     if b"beginbfrange" in cmap:
         raise ValueError("ranges are not read here")
-    text = {}
+    entries = to_unicode_entries(cmap)
+    if any(len(code) != 2 for code in entries):
+        raise ValueError("not a map of two-byte codes")
+    return {int.from_bytes(code, "big"): text.decode("utf-16-be") for code, text in entries.items()}
+
+
+def to_unicode_entries(cmap: bytes) -> dict[bytes, bytes]:
+    """A ToUnicode map's single codes: code (its bytes) -> text (UTF-16 bytes)."""
+    entries: dict[bytes, bytes] = {}
     for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for code, hexadecimal in _BFCHAR.findall(block):
-            if len(code) != 4:
-                raise ValueError("not a map of two-byte codes")
-            text[int(code, 16)] = bytes.fromhex(hexadecimal.decode()).decode("utf-16-be")
-    return text
+        for code, text in _BFCHAR.findall(block):
+            if len(code) % 2 == 0 and len(text) % 2 == 0:
+                entries[bytes.fromhex(code.decode())] = bytes.fromhex(text.decode())
+    return entries
 
 
 def cid_widths(array) -> dict[int, float]:
@@ -277,8 +285,6 @@ def _shown_as_rewritten(pdf, codes: dict[bytes, dict[int, bytes]]) -> dict:
     that inherits its font)."""
     import pydyf
 
-    from .compact import _TJ_ARRAY
-
     kept = dict(codes)
     shown: dict[bytes, list[bytes]] = {name: [] for name in codes}  # glyph ids, in hex
     for stream in pdf.objects:
@@ -299,7 +305,7 @@ def _shown_as_rewritten(pdf, codes: dict[bytes, dict[int, bytes]]) -> dict:
                 if font is None:
                     return {}
                 if font in kept:
-                    match = _TJ_ARRAY.fullmatch(item)
+                    match = TJ_ARRAY.fullmatch(item)
                     strings = _HEX_GLYPHS.findall(match[1]) if match else [b"?"]
                     if any(len(glyphs) % 4 for glyphs in strings):
                         del kept[font]
@@ -396,7 +402,7 @@ def encoded_tj(
     # Tokens: the codes of glyphs that follow one another (a space on its own), an
     # offset, an empty string. An offset of 0 moves nothing: left out.
     tokens: list[bytes | float | None] = []
-    for match in _TJ_ITEM.finditer(_NO_MOVE.sub(b"", inside)):
+    for match in TJ_ITEM.finditer(_NO_MOVE.sub(b"", inside)):
         glyphs, number = match.groups()
         if number is not None:
             if value := float(number):
@@ -487,6 +493,4 @@ def encoded_tj(
 
 
 def _written(value: float) -> bytes:
-    from .page_content import written_number
-
     return written_number(value, 3)
