@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import stat
@@ -108,6 +109,19 @@ def open_pdf(source: Path):
         raise BookletError(f"{name}: the PDF is encrypted; save it without a password") from None
     except pikepdf.PdfError:
         raise BookletError(f"{name}: not a PDF, or a damaged one") from None
+
+
+def code_digest(*modules: str) -> bytes:
+    """A digest of booklet's own modules (file names in booklet/), for the key of a cache
+    whose entries they make: an entry made by other code is not reused. Installed
+    without its sources, the names stand in (the cache's version alone tells then)."""
+    digest = hashlib.sha256()
+    for module in modules:
+        try:
+            digest.update((Path(__file__).parent / module).read_bytes())
+        except OSError:
+            digest.update(module.encode())
+    return digest.digest()
 
 
 def cache_folder(name: str) -> Path:

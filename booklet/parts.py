@@ -47,6 +47,7 @@ from .errors import RenderError
 from .files import (
     UnsafeFileError,
     cache_folder,
+    code_digest,
     keep_newest,
     read_cache_file,
     read_regular_file,
@@ -571,11 +572,7 @@ def _theme_key(allowed_folders: list[Path]) -> str:
     and the software that made it: WeasyPrint, and booklet's code that lays out and writes
     a part (a part cached by another version of it is not reused)."""
     key = hashlib.sha256(f"{CACHE_VERSION} {weasyprint.__version__}".encode())
-    for module in _WRITING_CODE:
-        try:
-            key.update((Path(__file__).parent / module).read_bytes())
-        except OSError:  # installed without its sources: CACHE_VERSION alone then
-            key.update(module.encode())
+    key.update(code_digest(*_WRITING_CODE))
     folders = sorted({Path(folder).resolve() for folder in allowed_folders})
     for folder in folders:
         for file in sorted(folder.rglob("*")):

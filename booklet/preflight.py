@@ -36,10 +36,13 @@ from pathlib import Path
 
 from . import text_codes
 from .errors import BookletError, display_path
-from .files import read_cache_file, write_atomically
+from .files import code_digest, read_cache_file, write_atomically
 from .pdf_resources import resources_by_page
 from .text_codes import cid_widths, to_unicode_entries
 
+# The code that scans a page, and reads fonts for it: findings kept by other code are
+# not used.
+SCANNING_CODE = ("preflight.py", "text_codes.py", "subsets.py")
 MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
 MIN_DPI = 300
@@ -411,7 +414,7 @@ class _KnownFindings:
     """The findings of pages scanned before, by a digest of all that a page draws with:
     its content, boxes and resources (fonts, forms, images, graphics states, colour
     spaces, followed to the end), whether it is a cover, the output profile and the code
-    that scans (_scanning_code). A page whose digest is known is not scanned again. Kept
+    that scans (SCANNING_CODE). A page whose digest is known is not scanned again. Kept
     in a JSON file, pages of the last build only."""
 
     VERSION = "1"
@@ -421,7 +424,8 @@ class _KnownFindings:
         self.seed = hashlib.sha256(
             f"{self.VERSION} {hashlib.sha256(profile or b'').hexdigest()}".encode()
         )
-        self.seed.update(_scanning_code())
+        if file is not None:  # keys are made only to keep findings in a file
+            self.seed.update(code_digest(*SCANNING_CODE))
         self.digests: dict[tuple[int, int], bytes] = {}  # object -> digest, this file
         self.findings: dict[str, tuple[_PageFindings, bool]] = {}
         self.used: dict[str, tuple[_PageFindings, bool]] = {}
@@ -483,14 +487,6 @@ class _KnownFindings:
         if objgen is not None:
             self.digests[objgen] = result
         return result
-
-
-def _scanning_code() -> bytes:
-    """A digest of the code that scans a page: findings kept by other code are not used."""
-    digest = hashlib.sha256()
-    for name in ("preflight.py", "text_codes.py", "subsets.py"):  # and how fonts are read
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.digest()
 
 
 def _findings_to(found: _PageFindings, rgb_managed: bool) -> dict:
