@@ -248,10 +248,32 @@ def minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes_part)
 
 
-def clock(minutes_after_midnight: int) -> str:
-    """570 -> '09:30'; past midnight round the clock again: 1530 -> '01:30'."""
+class ClockStyle(NamedTuple):
+    """How times are written: '09:30' (":", True), '9.30' (".", False)."""
+
+    separator: str = ":"
+    leading_zero: bool = True
+
+
+def clock_style(written: Collection[str]) -> ClockStyle:
+    """The way most of the organiser's times are written, for the times booklet writes
+    itself (a grid's scale beside its boxes' '9.30'); '09:30' when there are none."""
+    if not written:
+        return ISO_CLOCK
+    separator = Counter("." if "." in time else ":" for time in written).most_common(1)[0][0]
+    padded = Counter(len(time) == 5 for time in written if int(time[:2].rstrip(".:")) < 10)
+    return ClockStyle(separator, padded[True] >= padded[False])
+
+
+ISO_CLOCK = ClockStyle()
+
+
+def clock(minutes_after_midnight: int, style: ClockStyle = ISO_CLOCK) -> str:
+    """570 -> '09:30' ('9.30' in that style); past midnight round the clock again:
+    1530 -> '01:30'."""
     hours, minutes_part = divmod(minutes_after_midnight % DAY, 60)
-    return f"{hours:02d}:{minutes_part:02d}"
+    hour = f"{hours:02d}" if style.leading_zero else str(hours)
+    return f"{hour}{style.separator}{minutes_part:02d}"
 
 
 def day_minutes(clock: str) -> int:

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .checks import DAY, clock, day_minutes, span
+from .checks import DAY, ISO_CLOCK, ClockStyle, clock, clock_style, day_minutes, span
 
 if TYPE_CHECKING:  # html imports this module; only the type is needed here
     from .html import Talk
@@ -179,6 +179,12 @@ class ProgrammeLayout:
     # which page) take a right page, so that the days start on a left one. A programme
     # of one page carries its heading on that page instead.
     opens_with_overview: bool = True
+    clock_style: ClockStyle = ISO_CLOCK  # the scale's times written as the items' are
+
+    def hour(self, minute: int) -> str:
+        """An hour of the overview's axis: '09', or '9' where the items' times read '9.30'."""
+        hour = minute // 60 % 24
+        return f"{hour:02d}" if self.clock_style.leading_zero else str(hour)
 
     @property
     def overview_hours(self) -> tuple[int, int]:
@@ -245,6 +251,7 @@ def programme_layout(
         tracks,
         track_marks(tracks),
         {track: TRACK_COLOURS[i % len(TRACK_COLOURS)] for i, track in enumerate(tracks)},
+        clock_style=clock_style(_written_times(programme_days)),
     )
     per_page = ROOMS_PER_PAGE[paper]
     plans = []
@@ -274,6 +281,11 @@ def programme_layout(
             pages[index][0].starts_spread = True
         layout.days.append(ProgrammeDay(day, f"programme-day-{index}", pages[index], listing))
     return layout
+
+
+def _written_times(programme_days: list[tuple[datetime.date | None, list[Talk]]]) -> list[str]:
+    items = [talk.item for _, talks in programme_days for talk in talks]
+    return [time for item in items for time in (item.start, item.end) if time]
 
 
 def _whole_spreads(pages: list[list[GridPage]], listed: list[bool], extras: list[int], lay) -> None:
@@ -459,18 +471,19 @@ def _grid_day(
     windows_of_day = _windows(boxes, area, column, extra)
 
     pages: list[GridPage] = []
+    style = layout.clock_style
     for number, (window_start, window_end, scale) in enumerate(windows_of_day):
         for side_index, (side, names) in enumerate(sides):
             placed = _place(boxes, names, window_start, window_end, scale, column, side)
             marks = [
-                TimeMark(clock(t), (t - window_start) * scale, t % 60 == 0)
+                TimeMark(clock(t, style), (t - window_start) * scale, t % 60 == 0)
                 for t in range(-(-window_start // 30) * 30, window_end + 1, 30)
             ]
             if scale * 30 < LINE * 1.6:  # half hours too close for a label: lines only
                 marks = [m if m.hour else TimeMark("", m.top, False) for m in marks]
             pages.append(
                 GridPage(day, side, names, column, placed, marks,
-                         (clock(window_start), clock(window_end)),
+                         (clock(window_start, style), clock(window_end, style)),
                          (window_end - window_start) * scale, legends[side_index],
                          number == 0 and side_index == 0,
                          opens_programme and number == 0 and side_index == 0,

@@ -309,6 +309,24 @@ def test_the_first_colours_are_told_apart_by_colour_blind_readers_and_as_pale_gr
                 assert math.dist(*grounds) > 3.5, (one, other)
 
 
+@pytest.mark.parametrize(
+    "written, scale",
+    [("{h}.{m:02d}", r"^(\d|1\d|2[0-3])\.\d\d$"), ("{h:02d}:{m:02d}", r"^\d\d:\d\d$")],
+)
+def test_the_scale_writes_its_times_as_the_items_are_written(written, scale):
+    """'9.30' in the items, '9.00' on the scale beside them; '09:30', '09:00'."""
+    programme = congress_day(3, DAY, seed=4)
+    for entry in programme:
+        for field in ("start", "end"):
+            hours, minutes = divmod(int(entry[field][:2]) * 60 + int(entry[field][3:]), 60)
+            entry[field] = written.format(h=hours, m=minutes)
+    layout = programme_layout(by_day(talks_of(programme)), ["Room 1", "Room 2", "Room 3"], "A5")
+    labels = [mark.label for page in layout.days[0].pages for mark in page.marks if mark.label]
+    windows = [time for page in layout.days[0].pages for time in page.window]
+    assert labels and all(re.match(scale, label) for label in labels + windows), labels
+    assert layout.hour(9 * 60) == ("9" if "." in written else "09")
+
+
 # --- in the PDF -------------------------------------------------------------------
 
 
