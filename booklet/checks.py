@@ -3,6 +3,7 @@ files that are missing or are not images. Each check reports with the exact loca
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import io
 import stat
@@ -23,6 +24,9 @@ from .yaml_source import FieldPath, SourceFile, dotted
 # mistake (a raw camera file) or an attack (a decompression bomb).
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+# The first day an import gives days that have names but no dates ("Dag 1", "Wed") when
+# it was given no --first-day: plainly not real, and warned of until it is replaced.
+PLACEHOLDER_FIRST_DAY = datetime.date(2000, 1, 1)
 
 
 # A suggestion compares the word with every choice. Past this many comparisons in one

@@ -291,7 +291,11 @@ def import_schedule(
     if sessions:
         conference["sessions"] = sessions
     photos = {speaker["id"]: speaker.pop("photo") for speaker in speakers if "photo" in speaker}
-    write_content(content_folder, conference, speakers, [item.data for item in items], photos)
+    notes = []
+    if not schedule.title:
+        notes = [f"title: the export gives none, so this is '{title}';", "write the real one here."]
+    programme = [item.data for item in items]
+    write_content(content_folder, conference, speakers, programme, photos, notes)
     if photos:
         skipped.append(
             f"{len(photos)} speaker photo(s) in the export, not downloaded: their addresses "
@@ -1142,9 +1146,11 @@ def write_content(
     speakers: list[dict],
     programme: list[dict],
     photos: dict[str, str] | None = None,
+    conference_notes: list[str] | None = None,
 ) -> None:
     what = "acronym" if conference["organiser"] != conference["title"] else "title"
-    organiser_notes = [
+    conference_notes = [
+        *(conference_notes or []),
         f"organiser: the export names none, so this is the conference's {what};",
         "put the real organiser here.",
     ]
@@ -1161,7 +1167,7 @@ def write_content(
             "folder and add `photo: photos/<id>.jpg` to the speaker.",
         ] + [f"  {speaker_id}: {address}" for speaker_id, address in photos.items()]
     files = {
-        "conference.yaml": yaml_text("conference", conference, organiser_notes),
+        "conference.yaml": yaml_text("conference", conference, conference_notes),
         "speakers.yaml": yaml_text("speakers", speakers, speaker_notes),
         "programme.yaml": yaml_text("programme", programme, programme_notes),
     }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .checks import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, Checker
+from .checks import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, PLACEHOLDER_FIRST_DAY, Checker
 from .errors import Problem, display_path
 from .files import UnsafeFileError, read_regular_file
 from .model import Conference, LogoSize, ProgrammeItem, Speaker
@@ -83,6 +83,13 @@ def check_pages_and_people(
                 f"for print; {PRINT_DPI} dpi needs {needed} pixels wide (or use SVG)",
             )
 
+    if conference is not None and conference.date == PLACEHOLDER_FIRST_DAY:
+        warn(
+            ("conference", "date"),
+            f"{PLACEHOLDER_FIRST_DAY.isoformat()} is the placeholder of an import whose days "
+            "had no dates; it would print on the cover: import again with --first-day "
+            "YYYY-MM-DD, or write the real dates here and as each item's day",
+        )
     if conference is not None:
         text_width = TEXT_WIDTH_MM[conference.paper]
         for page_index, page in enumerate(conference.pages):

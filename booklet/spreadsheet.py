@@ -42,6 +42,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from .checks import PLACEHOLDER_FIRST_DAY
 from .errors import BookletError
 from .importer import (
     KIND_WORDS,
@@ -169,8 +170,6 @@ BREAK_WORDS = next(words for kind, words in KIND_WORDS if kind == "break") + (
     "registration", "ankomst", "arrival", "kaffee", "mittag",
 )  # fmt: skip
 DELIMITERS = (";", ",", "\t", "|")
-# The first day of a sheet that counts days and was given no --first-day: plainly not real.
-PLACEHOLDER_FIRST_DAY = datetime.date(2000, 1, 1)
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 HEADER_SEARCH_ROWS = 10
 # A programme of thousands of rows unpacks to a few MB.

@@ -314,12 +314,24 @@ def test_eurobioc_day_numbers_and_start_times_only(tmp_path):
     breaks = [item for item in items if item["title"] == "Break"]
     assert breaks and all(item["kind"] == "break" for item in breaks)
     assert any("each item ends when the next one" in line for line in report.skipped)
-    # Without --first-day: days in order from a placeholder, and said so.
-    report = import_schedule(EUROBIOC, tmp_path / "undated")
-    assert {i["day"] for i in read_part(tmp_path / "undated", "programme")} == {
+    # Without --first-day: days in order from a placeholder, and said so; the placeholder
+    # stays a warning, at its line, until it is replaced, so that it never reaches the
+    # cover unseen. The title, the file's name, is marked in conference.yaml too.
+    undated = tmp_path / "undated"
+    report = import_schedule(EUROBIOC, undated)
+    assert {i["day"] for i in read_part(undated, "programme")} == {
         "2000-01-01", "2000-01-02", "2000-01-03"
     }  # fmt: skip
     assert any("--first-day" in line for line in report.skipped)
+    (warning,) = booklet.check(undated).warnings
+    conference_yaml = (undated / "conference.yaml").read_text(encoding="utf-8").splitlines()
+    assert (warning.line, warning.field) == (
+        conference_yaml.index("date: 2000-01-01") + 1, "conference.date"
+    )  # fmt: skip
+    assert "placeholder" in warning.message and "--first-day" in warning.message
+    assert any("--first-day" in line for line in report.strict_warnings)
+    assert f"# title: the export gives none, so this is '{EUROBIOC.stem}';" in conference_yaml
+    assert not booklet.check(tmp_path / "content").warnings  # dated: no warning
 
 
 def test_dvpw_one_row_per_presenter_is_one_item_with_its_speakers(tmp_path):
