@@ -16,7 +16,9 @@ the bookmarks stay right; only the back cover moves on by the inserted pages, an
 labelled by name, not number. The page gets its own page label ("My programme") and
 the first bookmark, so a reader on a screen finds it at once.
 
-The reader's page is not tagged for screen readers (the booklet's own pages are).
+In a tagged booklet the additions are tagged too (_Tags): the name on the cover is a
+paragraph read first, and the reader's page a section (a heading and a list of the
+talks) read before the back cover's.
 """
 
 from __future__ import annotations
@@ -256,6 +258,7 @@ class _CopyMaker:
             labels_entry = booklet.Root.get("/PageLabels")
             if labels_entry is not None and not labels_entry.is_indirect:
                 booklet.Root.PageLabels = booklet.make_indirect(labels_entry)
+            _Tags.prepare(booklet)
             output = io.BytesIO()
             booklet.save(
                 output,
@@ -265,6 +268,7 @@ class _CopyMaker:
         self.base = output.getvalue()
         self.previous_xref = int(re.findall(rb"startxref\s+(\d+)", self.base)[-1])
         self.carrier = pikepdf.open(io.BytesIO(self.base))
+        self.tags = _Tags.of(self.carrier)  # None: the booklet is not tagged
         self.readers = pikepdf.open(io.BytesIO(personal.pdf))
         self.personal = personal
         self.base_size = int(self.carrier.trailer.Size)
@@ -307,15 +311,20 @@ class _CopyMaker:
             self.tiles[key] = self._form(tile.page, [0, tile.bottom, self.width, tile.top])
         return self.tiles[key]
 
-    def _label(self, name: str):
-        """The reader's name on a label, as a form in the carrier."""
+    def _label(self, name: str, structure_key: int | None = None):
+        """The reader's name on a label, as a form in the carrier; with a key of the parent
+        tree, the label is the form's marked content 0 (the cover's: a paragraph)."""
         from .name_labels import label_drawing
 
         pikepdf = self.pikepdf
         drawing = label_drawing(
             self.prefix, name, self.prefix_font, self.name_font, self.height, self.accent
         )
+        if structure_key is not None:
+            drawing = b"/P <</MCID 0>> BDC\n" + drawing + b"\nEMC"
         form = self.carrier.make_stream(drawing)
+        if structure_key is not None:
+            form.StructParents = structure_key
         form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
         form.BBox = pikepdf.Array(self.band)
         form.Resources = pikepdf.Dictionary(
@@ -328,15 +337,18 @@ class _CopyMaker:
         changed: dict[int, bytes] = {}  # object number -> its new body, of the booklet's
         roots = []  # new objects: everything they reach that is new is written too
 
-        # The cover: its drawing, then the label with the reader's name over it.
-        stamp = self._label(name)
-        roots.append(stamp)
+        # The cover: its drawing, then the label with the reader's name over it. In a
+        # tagged booklet the cover's label is tagged content; the label that heads each
+        # of the reader's pages repeats it, an artifact.
+        tags = self.tags.for_copy() if self.tags else None
+        cover_stamp = self._label(name, tags.next_key() if tags else None)
+        roots.append(cover_stamp)
         cover = carrier.pages[0].obj
         contents = cover.Contents
         drawings = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
         resources = pikepdf.Dictionary(dict(cover.Resources.items()))
         xobjects = pikepdf.Dictionary(dict(cover.Resources.get("/XObject", {}).items()))
-        xobjects.BookletStamp = stamp
+        xobjects.BookletStamp = cover_stamp
         resources.XObject = xobjects
         new_cover = pikepdf.Dictionary(dict(cover.items()))
         new_cover.Contents = pikepdf.Array(
@@ -346,20 +358,27 @@ class _CopyMaker:
         changed[cover.objgen[0]] = new_cover.unparse()
         roots += [self.overlay, self.save_state, self.restore_state]
 
+        if tags:
+            tags.add_name(cover_stamp, carrier.pages[0].obj)
         if talk_keys:
+            stamp = self._label(name) if tags else cover_stamp
             tree = carrier.Root.Pages
-            inserted = [
-                carrier.make_indirect(
+            inserted = []
+            for drawing, xobjects_of_page in self._reader_pages(stamp, talk_keys):
+                page = carrier.make_indirect(
                     pikepdf.Dictionary(
                         Type=pikepdf.Name.Page,
                         Parent=tree,
                         MediaBox=pikepdf.Array([0, 0, self.width, self.height]),
                         Resources=pikepdf.Dictionary(XObject=xobjects_of_page),
-                        Contents=carrier.make_stream(drawing),
                     )
                 )
-                for drawing, xobjects_of_page in self._reader_pages(stamp, talk_keys)
-            ]
+                if tags:
+                    marked = [tag for tag, _ in drawing if tag != "Artifact"]
+                    page.StructParents = tags.add_page(page, marked)
+                    drawing = _marked(drawing)
+                page.Contents = carrier.make_stream(_plain(drawing))
+                inserted.append(page)
             roots += inserted
             kids = list(tree.Kids)
             at = len(kids) - 1  # before the back cover
@@ -369,22 +388,24 @@ class _CopyMaker:
             changed[tree.objgen[0]] = new_tree.unparse()
             self._page_label(changed, at, len(inserted), title)
             roots += self._bookmark(changed, inserted[0], title)
-
+        if tags:
+            roots += tags.write(changed)
         return self._update(changed, roots)
 
-    def _reader_pages(self, stamp, talk_keys: list[int]) -> list[tuple[bytes, object]]:
+    def _reader_pages(self, stamp, talk_keys: list[int]) -> list[tuple[list, object]]:
         """The drawing and the forms of each of a reader's pages: the head and the name,
         then the talks one under another, each where its line was laid out, moved up
-        by the heights of those above it; on to a new page where one is full."""
+        by the heights of those above it; on to a new page where one is full. A drawing
+        is a list of (tag, operators): "H1" the head, "LBody" a talk, "Artifact" the name."""
         pikepdf = self.pikepdf
-        pages: list[tuple[list[bytes], object]] = []
+        pages: list[tuple[list, object]] = []
 
         def new_page(with_head: bool):
             forms = pikepdf.Dictionary(Stamp=stamp)
-            drawing = [b"q /Stamp Do Q"]
+            drawing = [("Artifact", b"q /Stamp Do Q")]
             if with_head:
                 forms.Head = self.head
-                drawing.insert(0, b"q /Head Do Q")
+                drawing.insert(0, ("H1", b"q /Head Do Q"))
             pages.append((drawing, forms))
 
         new_page(with_head=True)
@@ -397,9 +418,9 @@ class _CopyMaker:
                 shift = 0.0
             drawing, forms = pages[-1]
             forms[f"/T{key}"] = self._tile(key)
-            drawing.append(b"q 1 0 0 1 0 %.2f cm /T%d Do Q" % (-shift, key))
+            drawing.append(("LBody", b"q 1 0 0 1 0 %.2f cm /T%d Do Q" % (-shift, key)))
             shift += height
-        return [(b"\n".join(drawing), forms) for drawing, forms in pages]
+        return pages
 
     def _page_label(self, changed: dict[int, bytes], at: int, count: int, title: str) -> None:
         pikepdf = self.pikepdf
@@ -503,6 +524,191 @@ class _CopyMaker:
             dictionary.Length = len(raw)
             return dictionary.unparse() + b"\nstream\n" + raw + b"\nendstream"
         return obj.unparse(resolved=True)  # the object itself, not a reference to it
+
+
+def _plain(drawing: list[tuple[str, bytes]]) -> bytes:
+    return b"\n".join(operators for _, operators in drawing)
+
+
+def _marked(drawing: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Each piece of a reader's page in its marked content: MCIDs in drawing order."""
+    marked, mcid = [], 0
+    for tag, operators in drawing:
+        if tag == "Artifact":
+            marked.append((tag, b"/Artifact BMC " + operators + b" EMC"))
+        else:
+            marked.append(
+                (tag, b"/%s <</MCID %d>> BDC " % (tag.encode(), mcid) + operators + b" EMC")
+            )
+            mcid += 1
+    return marked
+
+
+class _Tags:
+    """The tags of what a copy adds, for a tagged booklet (PDF/UA): the name on the
+    cover a paragraph, read first; the reader's pages a section before the back cover's
+    (Sect: H1, then L of LI > LBody, a talk each).
+
+    A copy rewrites only small objects: the document element (its list of children),
+    the parent tree's root, which `prepare` turns into a root of kids so that a copy
+    adds a kid of its own rather than rewriting every page's entry, and the structure
+    tree's root when it counts its keys."""
+
+    def __init__(self, pdf, root, document, first_key: int, back_cover_at: int):
+        self.pdf, self.root, self.document, self.first_key = pdf, root, document, first_key
+        self.back_cover_at = back_cover_at  # the first of the document's children there
+        self.entries: list = []  # the copy's entries of the parent tree, from first_key
+        self.name = self.section = None  # the copy's elements
+
+    @staticmethod
+    def prepare(pdf) -> None:
+        """Before the base is saved: a parent tree of kids, its entries one kid."""
+        import pikepdf
+
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None or "/ParentTree" not in root or "/Nums" not in root.ParentTree:
+            return
+        tree = root.ParentTree
+        numbers = list(tree.Nums)
+        kid = pikepdf.Dictionary(Nums=pikepdf.Array(numbers))
+        if numbers:
+            kid.Limits = pikepdf.Array([numbers[0], numbers[-2]])
+        del tree.Nums
+        tree.Kids = pikepdf.Array([pdf.make_indirect(kid)])
+        if not tree.is_indirect:
+            root.ParentTree = pdf.make_indirect(tree)
+
+    @classmethod
+    def of(cls, pdf) -> _Tags | None:
+        import pikepdf
+
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None or "/ParentTree" not in root or "/Kids" not in root.ParentTree:
+            return None
+        if not root.is_indirect or not root.ParentTree.is_indirect:
+            return None
+        # The element the copy's elements join: the document element, else the root.
+        children = root.get("/K")
+        only = children[0] if isinstance(children, pikepdf.Array) and len(children) == 1 else None
+        document = only if isinstance(only, pikepdf.Dictionary) and only.is_indirect else root
+        keys = [int(kid.Limits[1]) for kid in root.ParentTree.Kids if "/Limits" in kid]
+        first = max([*keys, int(root.get("/ParentTreeNextKey", 0)) - 1, -1]) + 1
+        back_cover = pdf.pages[-1].objgen
+        at = next(
+            (i for i, child in enumerate(_children(document)) if _first_page(child) == back_cover),
+            len(_children(document)),
+        )
+        return cls(pdf, root, document, first, at)
+
+    def for_copy(self) -> _Tags:
+        return _Tags(self.pdf, self.root, self.document, self.first_key, self.back_cover_at)
+
+    def next_key(self) -> int:
+        return self.first_key + len(self.entries)
+
+    def _element(self, tag: str, parent, **entries):
+        import pikepdf
+
+        element = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag))
+        for key, value in entries.items():
+            element[f"/{key}"] = value
+        element = self.pdf.make_indirect(element)
+        if parent is not None:
+            element.P = parent
+        return element
+
+    def add_name(self, form, cover) -> None:
+        """The label on the cover: the form's marked content 0, one paragraph."""
+        import pikepdf
+
+        reference = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Stm=form, MCID=0, Pg=cover)
+        self.name = self._element("P", self.document, K=reference)
+        self.entries.append(pikepdf.Array([self.name]))
+
+    def add_page(self, page, tags: list[str]) -> int:
+        """A reader's page whose marked contents are `tags`, in MCID order; its key."""
+        import pikepdf
+
+        if self.section is None:
+            self.section = self._element("Sect", self.document, K=pikepdf.Array())
+        by_mcid = []
+        for mcid, tag in enumerate(tags):
+            if tag == "H1":
+                element = self._element("H1", self.section, Pg=page, K=mcid)
+                self.section.K.append(element)
+            else:
+                if len(self.section.K) == 0 or self.section.K[-1].S != "/L":
+                    self.section.K.append(self._element("L", self.section, K=pikepdf.Array()))
+                items = self.section.K[-1]
+                item = self._element("LI", items)
+                element = self._element("LBody", item, Pg=page, K=mcid)
+                item.K = element
+                items.K.append(item)
+            by_mcid.append(element)
+        key = self.next_key()
+        self.entries.append(pikepdf.Array(by_mcid))
+        return key
+
+    def write(self, changed: dict[int, bytes]) -> list:
+        """The document element, parent tree and root as changed; the new objects."""
+        import pikepdf
+
+        children = _children(self.document)
+        if self.section is not None:
+            children.insert(self.back_cover_at, self.section)
+        if self.name is not None:
+            children.insert(0, self.name)
+        document = pikepdf.Dictionary(dict(self.document.items()))
+        document.K = pikepdf.Array(children)
+        last = self.first_key + len(self.entries) - 1
+        is_root = self.document.objgen == self.root.objgen
+        root = document if is_root else pikepdf.Dictionary(dict(self.root.items()))
+        if "/ParentTreeNextKey" in root:
+            root.ParentTreeNextKey = last + 1
+            changed[self.root.objgen[0]] = root.unparse()
+        changed[self.document.objgen[0]] = document.unparse()
+        numbers = [
+            value
+            for key, entry in enumerate(self.entries, self.first_key)
+            for value in (key, entry)
+        ]
+        kid = self.pdf.make_indirect(
+            pikepdf.Dictionary(
+                Limits=pikepdf.Array([self.first_key, last]), Nums=pikepdf.Array(numbers)
+            )
+        )
+        parent_tree = self.root.ParentTree
+        tree = pikepdf.Dictionary(dict(parent_tree.items()))
+        tree.Kids = pikepdf.Array([*parent_tree.Kids, kid])
+        changed[parent_tree.objgen[0]] = tree.unparse()
+        return [
+            kid,
+            *([self.section] if self.section is not None else []),
+            *([self.name] if self.name is not None else []),
+        ]
+
+
+def _children(element) -> list:
+    import pikepdf
+
+    children = element.get("/K", [])
+    return list(children) if isinstance(children, pikepdf.Array) else [children]
+
+
+def _first_page(element, depth: int = 0):
+    """The page (objgen) where a structure element begins: its own /Pg or a child's."""
+    import pikepdf
+
+    if not isinstance(element, pikepdf.Dictionary) or depth > 50:
+        return None
+    if "/Pg" in element:
+        return element.Pg.objgen
+    children = element.get("/K")
+    for child in children if isinstance(children, pikepdf.Array) else [children]:
+        found = _first_page(child, depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def _references(obj, pikepdf) -> list:

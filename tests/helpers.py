@@ -251,7 +251,7 @@ def tag_tree(pdf_path: Path) -> dict[str, int]:
         assert pdf.Root.MarkInfo.Marked, "not marked as tagged"
         root = pdf.Root.StructTreeRoot
         pages = {page.objgen for page in pdf.pages}
-        numbers = root.ParentTree.Nums
+        numbers = list(_number_tree(root.ParentTree))
         parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
         assert len(parents) * 2 == len(numbers), "a parent tree key is used twice"
         kinds: collections.Counter[str] = collections.Counter()
@@ -279,10 +279,65 @@ def tag_tree(pdf_path: Path) -> dict[str, int]:
             if marked:
                 entry = parents[int(page.obj.StructParents)]
                 assert len(entry) == len(marked), f"page {number}: marked content unmapped"
+            for form in page.obj.get("/Resources", {}).get("/XObject", {}).values():
+                if "/StructParents" in form:  # a form's own marked content (a copy's name)
+                    entry = parents[int(form.StructParents)]
+                    ids = {
+                        int(operands[1].MCID)
+                        for operands, operator in pikepdf.parse_content_stream(form)
+                        if str(operator) == "BDC" and "/MCID" in operands[1]
+                    }
+                    assert len(entry) == len(ids), f"page {number}: a form's content unmapped"
             for annotation in page.obj.get("/Annots", []):
                 if "/StructParent" in annotation:
                     assert int(annotation.StructParent) in parents, f"page {number}: a link"
     return dict(kinds)
+
+
+def _number_tree(node):
+    """A number tree's keys and values, in order, from its leaves (PDF 7.9.7)."""
+    yield from node.get("/Nums", [])
+    for kid in node.get("/Kids", []):
+        if "/Limits" in kid:
+            low, high = int(kid.Limits[0]), int(kid.Limits[1])
+            keys = [int(key) for key in list(_number_tree(kid))[::2]]
+            assert all(low <= key <= high for key in keys), "a key outside its kid's limits"
+        yield from _number_tree(kid)
+
+
+def marked_texts(path: Path, page_index: int) -> dict[int, str]:
+    """PDFium's reading of a page's marked content: MCID -> the text drawn inside it,
+    forms drawn inside it included (a structure element's text, as a screen reader gets)."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    document = pypdfium2.PdfDocument(str(path))
+    found: dict[int, str] = {}
+    try:
+        page = document[page_index]
+        text_page = page.get_textpage()
+
+        def text_of(obj) -> str:
+            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+                size = raw.FPDFTextObj_GetText(obj, text_page.raw, None, 0)
+                buffer = (ctypes.c_ushort * (size // 2))()
+                raw.FPDFTextObj_GetText(obj, text_page.raw, buffer, size)
+                return bytes(buffer)[: size - 2].decode("utf-16-le")
+            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+                count = raw.FPDFFormObj_CountObjects(obj)
+                return "".join(text_of(raw.FPDFFormObj_GetObject(obj, i)) for i in range(count))
+            return ""
+
+        for index in range(raw.FPDFPage_CountObjects(page.raw)):
+            obj = raw.FPDFPage_GetObject(page.raw, index)
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj)
+            if mcid >= 0:
+                found[mcid] = found.get(mcid, "") + text_of(obj)
+    finally:
+        document.close()
+    return found
 
 
 def text_and_origins(data: bytes) -> list:

@@ -12,7 +12,7 @@ import re
 import pypdf
 import pytest
 from example_project import example_project
-from helpers import bookmarks, page_text
+from helpers import bookmarks, marked_texts, page_text, tag_tree
 
 import booklet
 from booklet.mail import prepare_invitations
@@ -100,6 +100,52 @@ def test_the_booklets_own_pages_labels_and_bookmarks_stay_where_they_were(mailed
     marks = bookmarks(copy)
     assert marks[0] == ("My programme", count)
     assert marks[1:] == bookmarks(original)
+
+
+def test_what_a_copy_adds_is_tagged_and_read_in_its_place(mailed):
+    """For screen readers (PDF/UA): the name on the cover is a paragraph, read first; the
+    reader's page a section read before the back cover's: its heading, then a list with a
+    talk in each item. The tag tree stays whole, every marked content in it."""
+    import pikepdf
+
+    result, _, _, mail_folder = mailed
+    [path] = [p for p in (mail_folder / "copies").glob("*.pdf") if "quinn" in p.name]
+    before, after = tag_tree(result.pdf_path), tag_tree(path)
+    added = {kind: count - before.get(kind, 0) for kind, count in after.items()}
+    assert {kind: n for kind, n in added.items() if n} == {
+        "/P": 1, "/Sect": 1, "/H1": 1, "/L": 1, "/LI": 2, "/LBody": 2
+    }  # fmt: skip
+    with pikepdf.open(path) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        children = list(document.K)
+        name, section, back_cover = children[0], children[-2], children[-1]
+        pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+        stamp = name.K.Stm
+        assert name.S == "/P" and name.K.Pg.objgen == pdf.pages[0].objgen
+        assert stamp.objgen in {x.objgen for x in pdf.pages[0].Resources.XObject.values()}
+        assert stamp.read_bytes().startswith(b"/P <</MCID 0>> BDC")
+        heading, talks = section.K
+        reader_page = pages[heading.Pg.objgen]
+        assert reader_page == len(pdf.pages) - 2  # before the back cover
+        assert pages[_first_page(back_cover)] == len(pdf.pages) - 1
+        assert (heading.S, talks.S) == ("/H1", "/L")
+        read = [(item.K.S, int(item.K.K)) for item in talks.K]
+    texts = marked_texts(path, reader_page)
+    assert texts[int(heading.K)] == "My programme"
+    assert [kind for kind, _ in read] == ["/LBody", "/LBody"]
+    assert "Publishing a town's budget as data" in texts[read[0][1]]
+    assert "What should we open next?" in texts[read[1][1]]
+    name_text = page_text(pypdf.PdfReader(path).pages[0])
+    assert "Quinn Reader" in name_text
+
+
+def _first_page(element):
+    """The page (objgen) where a structure element starts: its own or a child's /Pg."""
+    import pikepdf
+
+    while "/Pg" not in element:
+        element = element.K[0] if isinstance(element.K, pikepdf.Array) else element.K
+    return element.Pg.objgen
 
 
 def test_a_reader_without_talks_gets_the_name_only_and_an_unknown_talk_is_reported(mailed):
