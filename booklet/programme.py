@@ -39,6 +39,10 @@ TRACK_COLOURS = [
     "#0072b2", "#e69f00", "#44bb99", "#eedd88", "#cc3311", "#66ccee", "#882255", "#f0e442",
     "#ee7733", "#ee8866", "#ee6677", "#332288", "#33bbee", "#117733", "#d55e00", "#009e73",
 ]  # fmt: skip
+# The ground of an item or room without a track, and its edge: a colour, never
+# "transparent" (WeasyPrint draws a transparent edge at opacity 0, which a print shop's
+# preflight flags as transparency).
+NO_TRACK = "#f3f4f6"
 
 # The programme's own pages (@page programme in booklet.css): paper and margins in mm.
 PAPER = {"A5": (148.0, 210.0), "A4": (210.0, 297.0)}
@@ -196,7 +200,7 @@ class ProgrammeLayout:
         return min(x.first for x in listings), max(x.last for x in listings)
 
     def colour(self, track: str | None) -> str:
-        return self.colours.get(track, "transparent") if track else "transparent"
+        return self.colours.get(track, NO_TRACK) if track else NO_TRACK
 
     def cut(self, text: str, width: float, size: float = 6.5) -> str:
         """The text cut with an ellipsis to what fits on one line of `width` mm. Cut
@@ -207,9 +211,9 @@ class ProgrammeLayout:
 
     def tint(self, track: str | None) -> str:
         """The track's colour, four fifths white: a box's ground that keeps text dark."""
-        colour = self.colour(track)
-        if not colour.startswith("#"):
-            return "#f3f4f6"
+        if track not in self.colours:
+            return NO_TRACK
+        colour = self.colours[track]
         channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
         return "#" + "".join(f"{round(255 - (255 - c) * 0.2):02x}" for c in channels)
 

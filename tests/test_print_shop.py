@@ -224,3 +224,20 @@ def test_no_stream_claims_flate_data_it_does_not_have(joined):
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream) and obj.get("/Filter") == "/FlateDecode":
                 assert obj.read_raw_bytes(), obj.objgen
+
+
+def test_a_programme_without_tracks_draws_no_transparency(tmp_path):
+    """Rooms and items without a track have no coloured edge: none is drawn, rather than
+    a transparent one that WeasyPrint writes at opacity 0 and a preflight flags (the
+    LibreOffice and Sessionize sheets of real conferences have no tracks)."""
+    content = generate(20, tmp_path / "content")
+    programme = content / "programme.yaml"
+    programme.write_text(re.sub(r"(?m)^  track: .*\n", "", programme.read_text()))
+    assert "track:" not in programme.read_text()
+    result = booklet.build(content, tmp_path / "out", edition="print")
+    assert result.preflight.standard == "PDF/X-4"
+    assert not result.preflight.errors and not result.preflight.warnings, [
+        str(finding) for finding in result.preflight.findings
+    ]
+    reader = pypdf.PdfReader(result.pdf_path)
+    assert any("Festsalen" in page_text(page) for page in reader.pages)  # a grid was drawn
