@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import string
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -58,7 +60,9 @@ CHAR = 6.5 * 0.3528 * 0.52
 PADDING = 1.3  # top and bottom of a box and the air under its head, together
 LEGEND_LINE = 3.2
 LEGEND_CHAR = 6 * 0.3528 * 0.5  # a letter of the legend (6 pt, regular)
-LEGEND_KEY = 8.2  # the swatch and letter before a name (booklet.css: 7.2 mm), and the air after it
+# The swatch and mark before a name (booklet.css: 7.2 mm, 9.6 mm for marks of two
+# characters), and the air after it.
+LEGEND_KEY, WIDE_LEGEND_KEY = 8.2, 10.6
 
 # Millimetres per minute: at least enough for a 30-minute talk's time, title and
 # speakers; at most what keeps a short day from spreading over more pages than it needs.
@@ -217,13 +221,21 @@ class ProgrammeLayout:
         channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
         return "#" + "".join(f"{round(255 - (255 - c) * 0.2):02x}" for c in channels)
 
+    @property
+    def wide_marks(self) -> bool:
+        """Marks of two characters: the legend's keys are wider."""
+        return any(len(mark) > 1 for mark in self.marks.values())
+
     def mark(self, track: str | None) -> str:
         return self.marks.get(track, "") if track else ""
 
 
 def track_marks(tracks: list[str]) -> dict[str, str]:
     """A letter per track, its initial where free ('C' for 'CCC'), so that a block tells
-    its track in black and white; two letters beyond 26 tracks."""
+    its track in black and white. Beyond 26 tracks, two characters, never more (a mark
+    must fit the legend's key, booklet.css): the initials of its first two words, else its
+    first letter and another of its own ('OH' for 'Open Hardware', 'DI' for
+    'Distributions')."""
     marks: dict[str, str] = {}
     taken: set[str] = set()
     for track in tracks:
@@ -231,10 +243,26 @@ def track_marks(tracks: list[str]) -> dict[str, str]:
         choice = next((c for c in letters if c not in taken), None)
         if choice is None:
             free = [chr(c) for c in range(ord("A"), ord("Z") + 1) if chr(c) not in taken]
-            choice = free[0] if free else f"{(letters or ['X'])[0]}{len(marks) + 1}"
+            # (Past some 960 tracks every pair is taken: marks repeat, as colours do.)
+            pairs = _pairs(track)
+            choice = free[0] if free else next((m for m in pairs if m not in taken), "··")
         marks[track] = choice
         taken.add(choice)
     return marks
+
+
+def _pairs(track: str) -> Iterator[str]:
+    """Two-character marks for a track, the likeliest to be read as its name first."""
+    words = re.findall(r"[A-Z0-9]+", track.upper())
+    characters = "".join(words)
+    first = next((c for c in characters if c.isalpha()), "X")
+    if len(words) > 1:
+        yield first + words[1][0]
+    yield from (first + c for c in characters[1:])
+    yield from (first + c for c in string.ascii_uppercase + string.digits)
+    yield from (
+        a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + string.digits
+    )
 
 
 def programme_layout(
@@ -506,7 +534,8 @@ def _legend_height(tracks: list[str], layout: ProgrammeLayout) -> float:
     if not tracks:
         return 0.0
     columns = legend_columns(layout.paper)
-    per_line = max(6, int(((layout.width - TIME_COLUMN) / columns - LEGEND_KEY) / LEGEND_CHAR))
+    key = WIDE_LEGEND_KEY if layout.wide_marks else LEGEND_KEY
+    per_line = max(6, int(((layout.width - TIME_COLUMN) / columns - key) / LEGEND_CHAR))
     lines = [_wrapped_lines(track, per_line) for track in tracks]
     rows = [max(lines[i : i + columns]) for i in range(0, len(lines), columns)]
     return sum(rows) * LEGEND_LINE + 2.0

@@ -5,6 +5,7 @@ its abstract, and abstracts in the order of the day."""
 from __future__ import annotations
 
 import pypdf
+import pypdfium2
 import pytest
 import yaml
 from helpers import (
@@ -19,6 +20,7 @@ from helpers import (
 )
 
 import booklet
+from booklet.programme import track_marks
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +161,30 @@ def test_an_item_given_three_times_has_one_abstract_that_lists_the_other_times(t
     assert all(r.printed == r.target_page_number for r in to_meet)
     index = page_text(reader.pages[section_page(reader, "Speakers") - 1])
     assert f"{to_meet[0].printed}Cadus,Corinna" in index.replace(" ", "")  # one page, once
+
+
+def test_forty_tracks_have_marks_of_two_characters_that_fit_their_keys(tmp_path):
+    """Beyond 26 tracks (FOSDEM has 70) a mark has two characters, never more, and the
+    legend's keys widen for them: no mark runs into its track's name or an item's title."""
+    folder = generate(40, tmp_path / "content")
+    programme = yaml.safe_load((folder / "programme.yaml").read_text())
+    names = [f"Www {chr(65 + n % 26)}{n}" for n in range(40)]  # W: the widest letter
+    for item, name in zip(programme, names * 2, strict=False):
+        item["track"] = name
+    (folder / "programme.yaml").write_text(yaml.safe_dump(programme, allow_unicode=True))
+    result = booklet.build(folder, tmp_path / "out")
+    marks = track_marks(names)
+    assert {len(mark) for mark in marks.values()} == {1, 2}
+    reader = pypdf.PdfReader(result.pdf_path)
+    overview = section_page(reader, "Program") - 1
+    document = pypdfium2.PdfDocument(result.pdf_path)
+    try:
+        text = document[overview].get_textpage()
+        letters = text.get_text_range()
+        for name in names:
+            start = letters.index(name)
+            mark = letters.rindex(marks[name], 0, start)
+            mark_right = text.get_charbox(mark + len(marks[name]) - 1)[2]
+            assert text.get_charbox(start)[0] - mark_right > 1.0, (name, marks[name])
+    finally:
+        document.close()
