@@ -84,7 +84,14 @@ from .errors import BookletError, ContentError, display_path
 from .files import read_regular_file
 from .labels import available_languages
 from .load import CONTENT_FILES
-from .markup import abstract_and_description, clean_text, imported_markdown, is_html
+from .markup import (
+    abstract_and_description,
+    clean_text,
+    imported_markdown,
+    is_html,
+    says_something,
+    unescaped,
+)
 from .model import slug
 from .schema import schema_text
 
@@ -526,9 +533,10 @@ def text(value: object) -> str:
 
 
 def one_line(value: object) -> str:
-    """Text for a title, name or room: control characters dropped (markup.clean_text),
-    runs of spaces, line breaks and separators become one space."""
-    return " ".join(clean_text(text(value)).split())
+    """Text for a title, name or room: entity references as their characters (an export
+    that escaped it twice), control characters dropped (markup.clean_text), runs of
+    spaces, line breaks and separators become one space."""
+    return " ".join(clean_text(unescaped(text(value))).split())
 
 
 def read_json_schedule(data: object, name: str, skipped: list[str]) -> Schedule:
@@ -1008,6 +1016,11 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
             if not person.name:
                 skipped.append(f"{item.event.label}: a person without a name; left out")
                 continue
+            if not says_something(person.name):  # "-", "?": a placeholder
+                skipped.append(
+                    f"{item.event.label}: person '{shortened(person.name)}' is no name; left out"
+                )
+                continue
             key = (person.export_id, person.name)
             if key not in speakers:
                 first_name = names_of_id.setdefault(person.export_id, person.name)
@@ -1021,7 +1034,7 @@ def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:
                 speaker_id = ids.make(base)
                 if speaker_id != base:
                     id_notes[speaker_id] = (
-                        f"person {shortened(person.export_id) or '?'} "
+                        f"person {shortened(person.export_id) + ' ' if person.export_id else ''}"
                         f"'{shortened(person.name)}': id '{shortened(base)}' is another "
                         f"person's; written as '{shortened(speaker_id)}' "
                         "(merge them if they are one)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -79,15 +80,42 @@ def is_html(text: str) -> bool:
     return _HTML.search(text) is not None
 
 
+# An entity reference ("&amp;", "&#39;", "&#x27;") with its semicolon: exports that
+# escape their text twice write them into plain titles and names (frab's JSON of 30C3).
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+
+
+def unescaped(text: str) -> str:
+    """Plain text with its entity references as the characters they name ("Security &amp;
+    Safety" as "Security & Safety"); a name HTML does not know stays as it is written."""
+    return _ENTITY.sub(lambda reference: html.unescape(reference.group()), text)
+
+
 def imported_markdown(text: str | None) -> str:
     """A field of an export as the booklet's Markdown: HTML converted, anything else kept
     as it was written (plain text is Markdown already); characters normalised, line ends
-    \\n, trailing spaces dropped (so YAML can keep it as a block), at most one blank line."""
+    \\n, trailing spaces dropped (so YAML can keep it as a block), at most one blank line.
+
+    HTML escaped once more ("&lt;p&gt;") is HTML. Lines after the first indented alike
+    (an XML export's pretty printing) lose that indent: Markdown would print them as code.
+    A text of punctuation and spaces alone ('""', "-", "...") is no text."""
     text = clean_text(text or "")
+    if not is_html(text) and is_html(html.unescape(text)):
+        text = clean_text(html.unescape(text))
     if is_html(text):
         text = html_to_markdown(text)
+    else:
+        first, newline, rest = textwrap.dedent(text).partition("\n")
+        text = first + newline + textwrap.dedent(rest)
     lines = [line.rstrip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return text if says_something(html.unescape(text)) else ""
+
+
+def says_something(text: str) -> bool:
+    """Whether a text holds more than punctuation and spaces: a placeholder ('-', '""',
+    '?') is not a name nor an abstract. An emoji says something."""
+    return any(unicodedata.category(c)[0] not in "PZC" for c in text)
 
 
 # --- HTML -> Markdown -------------------------------------------------------------------

@@ -825,3 +825,37 @@ def test_refuses_to_overwrite_existing_content(tmp_path):
         import_schedule(FRAB, folder)
     assert (folder / "conference.yaml").read_text() == "title: Mine\n"
     assert not (folder / "programme.yaml").exists()
+
+
+def test_text_escaped_twice_indented_or_empty_reads_as_it_was_meant(tmp_path):
+    """Real exports: frab's JSON of 30C3 escapes its text twice ('Security &amp; Safety',
+    '&lt;p&gt;'), which printed as entities and tags; an XML export indents every line
+    after the first, which Markdown printed as code running off the page (38C3); '""' is
+    no description and '-' no speaker (38C3's speaker index began with '-')."""
+    ann, placeholder = {"id": 1, "name": "Ann Lee"}, {"id": 2, "name": "-"}
+    indented = "First line.\n\n                    Second paragraph,\n                    its end."
+    report, folder = import_events(
+        tmp_path,
+        [
+            event(
+                1,
+                "Rock&#x27; em &amp; more",
+                track="Security &amp; Safety",
+                description="&lt;p&gt;Bug class &lt;b&gt;genocide&lt;/b&gt;&lt;/p&gt;",
+                persons=[ann, placeholder],
+            ),
+            event(2, "Indented", "11:00", description=indented),
+            event(3, "Empty", "12:00", description="&quot;&quot;"),
+        ],
+    )
+    programme = items_by_id(folder)
+    assert programme["demo-1"]["title"] == "Rock' em & more"
+    assert programme["demo-1"]["track"] == "Security & Safety"
+    assert programme["demo-1"]["abstract"] == "Bug class **genocide**"
+    assert programme["demo-1"]["speakers"] == ["ann-lee"]
+    assert skipped_lines_of(report, 1) == [
+        "event 1 'Rock' em & more': person '-' is no name; left out"
+    ]
+    assert programme["demo-2"]["abstract"] == "First line.\n\nSecond paragraph,\nits end."
+    assert "abstract" not in programme["demo-3"]
+    assert not booklet.check(folder).warnings

@@ -241,3 +241,43 @@ def test_no_word_stands_alone_on_a_line_inside_a_paragraph(tmp_path):
     body = paragraph[start : start + 7]
     assert body[-1].endswith("applications."), body
     assert all(len(line.split()) > 3 for line in body[:-1]), body
+
+
+def test_code_long_words_and_long_addresses_stay_on_the_page_in_the_booklets_type(tmp_path):
+    """Real abstracts hold code (indented lines), hashes and addresses with a long token
+    (FOSDEM's 'Z2lkOi8v…'): they break at the column's edge instead of running off the
+    page, and code is set in Booklet Serif, not in whatever monospace the machine has."""
+    token = "Z2lkOi8vY2x1YnMtb3JnYW5pemF0aW9uLzEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA"
+    abstract = (
+        f"See https://example.org/{token * 2}/more for the slides.\n\n"
+        f"    {'x = compute(' * 12}\n\n"
+        f"A hash: {'0123456789abcdef' * 8}, and `{'code' * 30}` inline."
+    )
+    folder = write_content(
+        tmp_path / "content",
+        {"title": "T", "organiser": "O", "language": "en"},
+        [{"id": "ann", "name": "Ann Lee"}],
+        [{"id": "t", "title": "Talk", "speakers": ["ann"], "abstract": abstract}],
+    )
+    result = booklet.build(folder, tmp_path / "out")
+    document = pypdfium2.PdfDocument(result.pdf_path)
+    try:
+        checked = 0
+        for page in document:
+            width = page.get_width()
+            text = page.get_textpage()
+            for index in range(text.count_chars()):
+                left, _, right, _ = text.get_charbox(index)
+                if right > left:  # a glyph with ink
+                    assert left >= 0 and right <= width - 20, text.get_text_range()[:80]
+                    checked += 1
+        assert checked > 500
+    finally:
+        document.close()
+    with pikepdf.open(result.pdf_path) as pdf:
+        fonts = {
+            str(font.get("/BaseFont"))
+            for page in pdf.pages
+            for font in page.Resources.get("/Font", {}).values()
+        }
+    assert fonts and all("Booklet" in font or "Emoji" in font for font in fonts), fonts
