@@ -39,6 +39,7 @@ import csv
 import datetime
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 
@@ -85,18 +86,20 @@ HEADER_WORDS: dict[str, dict[str, str]] = {
         "name": "en", "names": "en", "navn": "da", "author": "en", "authors": "en",
         "coauthor": "en", "coauthors": "en", "co author": "en", "co authors": "en",
         "forfatter": "da", "forfattere": "da", "medforfatter": "da", "autor": "de",
-        "autoren": "de", "autorin": "de", "koautor": "de",
+        "autoren": "de", "autorin": "de", "koautor": "de", "persons": "en", "person": "en",
+        "people": "en", "participants": "en", "deltagere": "da", "teilnehmer": "de",
+        "teilnehmende": "de", "mitwirkende": "de",
     },
     "start": {
         "start": "en", "begin": "en", "start time": "en", "from": "en", "time": "en",
         "tid": "da", "starttid": "da", "fra": "da", "kl": "da", "klokken": "da",
         "tidspunkt": "da", "beginn": "de", "von": "de", "zeit": "de", "uhrzeit": "de",
-        "startzeit": "de",
+        "startzeit": "de", "time start": "en", "start hour": "en", "starts": "en",
     },
     "end": {
         "end": "en", "end time": "en", "until": "en", "to": "en", "finish": "en",
         "slut": "da", "sluttid": "da", "til": "da", "ende": "de", "bis": "de",
-        "endzeit": "de",
+        "endzeit": "de", "time end": "en", "end hour": "en", "ends": "en",
     },
     "duration": {
         "duration": "en", "length": "en", "minutes": "en", "varighed": "da",
@@ -174,6 +177,7 @@ MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 HEADER_SEARCH_ROWS = 10
 # A programme of thousands of rows unpacks to a few MB.
 MAX_UNPACKED_BYTES = 200 * 1024**2
+MAX_ROWS = 100_000  # up to the last written row; a programme has a few thousand
 
 
 def parse_column_options(written: list[str]) -> dict[str, str]:
@@ -197,9 +201,11 @@ def parse_column_options(written: list[str]) -> dict[str, str]:
 
 
 def normalised_header(header: object) -> str:
+    """A header as its words ("Speaker(s) 2" is "speaker"); a header of digits or signs
+    alone ("1", c3voc's numbered speaker columns) as it is written."""
     words = re.sub(r"\((?:s|e|er|en|in|innen)\)", "", text(header).casefold())
     words = re.sub(r"[^\w\s]|\d|_", " ", words)
-    return " ".join(words.split())
+    return " ".join(words.split()) or " ".join(text(header).casefold().split())
 
 
 @dataclass
@@ -218,6 +224,9 @@ class Columns:
     of_field: dict[str, list[int]] = field(default_factory=dict)
     headers: list[str] = field(default_factory=list)
     language: str = ""
+    # Speakers in numbered columns (1, 2, 3 under "Vortragende"): a person to a cell,
+    # "Name, Organisation" never two people.
+    person_per_cell: bool = False
 
     def first(self, name: str) -> int | None:
         found = self.of_field.get(name)
@@ -286,22 +295,22 @@ def read_xlsx(data: bytes, name: str, skipped: list[str], options: ImportOptions
             else "a zip file that is not an Excel workbook (.xlsx)"
         )
         raise BookletError(f"{name}: {what}")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise BookletError(f"{name}: not a readable XLSX workbook ({error})") from None
-    try:
-        title_hint = one_line(workbook.properties.title) if workbook.properties else ""
-        sheets = [
-            Sheet(
-                name if index == 0 else f"{name} sheet '{worksheet.title}'",
-                [list(row) for row in worksheet.iter_rows(values_only=True)],
-                title_hint,
-            )
-            for index, worksheet in enumerate(workbook.worksheets)
-        ]
-    finally:
-        workbook.close()
+    with warnings.catch_warnings():
+        # openpyxl warns of every extension it skips (LibreOffice's, Excel's data
+        # validation): nothing an organiser can act on.
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
+            raise BookletError(f"{name}: not a readable XLSX workbook ({error})") from None
+        try:
+            title_hint = one_line(workbook.properties.title) if workbook.properties else ""
+            sheets = []
+            for index, worksheet in enumerate(workbook.worksheets):
+                sheet_name = name if index == 0 else f"{name} sheet '{worksheet.title}'"
+                sheets.append(Sheet(sheet_name, written_rows(worksheet, sheet_name), title_hint))
+        finally:
+            workbook.close()
     for sheet in sheets:  # the first sheet with a header row; the others are reported
         if find_header(sheet.rows, options) is not None:
             others = [other.name for other in sheets if other is not sheet]
@@ -312,6 +321,31 @@ def read_xlsx(data: bytes, name: str, skipped: list[str], options: ImportOptions
                 )
             return read_sheet(sheet, skipped, options)
     return read_sheet(sheets[0] if sheets else Sheet(name, []), skipped, options)
+
+
+def written_rows(worksheet, name: str) -> list[list]:
+    """A sheet's rows up to the last that holds a value, each up to its last value.
+
+    Not the rows and columns the sheet declares: LibreOffice saves a sheet of 15 rows as
+    A1:AMK1048576, and openpyxl would fill a billion empty cells (8 GB, four minutes)."""
+    worksheet.reset_dimensions()
+    rows: list[list] = []
+    empty = 0  # empty rows since the last written one: kept only if a written one follows
+    for row in worksheet.iter_rows(values_only=True):
+        cells = list(row)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
+        if not cells:
+            empty += 1
+            continue
+        rows += [[] for _ in range(empty)]
+        rows.append(cells)
+        empty = 0
+        if len(rows) > MAX_ROWS:
+            raise BookletError(
+                f"{name}: more than {MAX_ROWS:,} rows; a programme has a few thousand; not read"
+            )
+    return rows
 
 
 # --- the header row ---------------------------------------------------------------------------
@@ -341,19 +375,39 @@ def find_header(rows: list[list[object]], options: ImportOptions) -> int | None:
             return index  # a list of titles under "Title"
         if "title" in fields and len(fields) >= 2 or len(fields - {"ignore"}) >= 3:
             return index
-        if len(options.columns) and fields and fields <= set(options.columns.values()):
+        # A row of the headers named by --column, not one whose words merely mean the
+        # same fields (a group's header above the numbered columns named).
+        named = any(normalised_header(cell) in options.columns for cell in row)
+        if named and fields and fields <= set(options.columns.values()):
             return index
     return None
 
 
 def read_columns(
-    header_row: list[object], sheet: Sheet, options: ImportOptions, skipped: list[str]
+    header_row: list[object],
+    sheet: Sheet,
+    options: ImportOptions,
+    skipped: list[str],
+    group_row: list[object] | None = None,
 ) -> Columns:
+    """The fields of the header row's columns. Numbered columns (1, 2, 3) under a known
+    header in the row above ("Vortragende" over three columns, c3voc's template) are all
+    of that header's field."""
     columns = Columns(headers=[one_line(cell) for cell in header_row])
     languages: dict[str, int] = {}
     unused = []
+    group: tuple[str, str] | None = None  # the field of the numbered columns in a run
     for index, cell in enumerate(header_row):
         found = header_field(cell, options)
+        numbered = found is None and re.fullmatch(r"\d{1,2}", one_line(cell)) is not None
+        above = group_row[index] if group_row and index < len(group_row) else None
+        if not numbered:
+            group = None
+        elif one_line(above):
+            group = header_field(above, options)
+        if numbered and group is not None:
+            found = group
+            columns.person_per_cell |= group[0] == "speakers"
         if found is None:
             if one_line(cell):
                 unused.append(f"'{shortened(one_line(cell), 40)}' ({index + 1})")
@@ -389,6 +443,7 @@ def read_columns(
 
 def read_sheet(sheet: Sheet, skipped: list[str], options: ImportOptions) -> Schedule:
     header_index = find_header(sheet.rows, options)
+    group_row = sheet.rows[header_index - 1] if header_index else None
     schedule = Schedule("", "", [], [], source=sheet)
     if header_index is None:
         first = next((row for row in sheet.rows if any(one_line(c) for c in row)), [])
@@ -400,9 +455,18 @@ def read_sheet(sheet: Sheet, skipped: list[str], options: ImportOptions) -> Sche
             "Date/Dato/Datum, or --column 'HEADER=FIELD'"
         )
         return schedule
-    columns = read_columns(sheet.rows[header_index], sheet, options, skipped)
+    columns = read_columns(sheet.rows[header_index], sheet, options, skipped, group_row)
     schedule.language = columns.language if columns.language != "en" else ""
-    above = [one_line(c) for row in sheet.rows[:header_index] for c in row if one_line(c)]
+    # The texts above the header: title and subtitle. Not a group's header, nor a
+    # template's placeholder ("<Veranstaltungsname>", "[Title]").
+    above = [
+        one_line(c)
+        for row in sheet.rows[:header_index]
+        for c in row
+        if one_line(c)
+        and not (row is group_row and header_field(c, options))
+        and not re.fullmatch(r"<[^<>]*>|\[[^\[\]]*\]|\{[^{}]*\}", one_line(c))
+    ]
     schedule.title = above[0] if above else sheet.title_hint
     schedule.subtitle = above[1].lstrip("–—- ") if len(above) > 1 else ""
     if "title" not in columns.of_field and "session" in columns.of_field:
@@ -661,10 +725,12 @@ def as_minutes(value: object) -> int | None:
     if not match:
         return None
     hours, minutes = int(match[1]), int(match[2] or 0)
-    if match[3]:  # 9:30 am, 2 PM
-        if not 1 <= hours <= 12:
+    if match[3]:  # 9:30 am, 2 PM, 0:00 a.m.
+        if hours > 12:
             return None
         hours = hours % 12 + (12 if match[3].casefold() == "p" else 0)
+    if hours == 24 and minutes == 0:  # midnight, as the day's end: the night after it
+        hours = 0
     if hours > 23 or minutes > 59:
         return None
     return hours * 60 + minutes
@@ -691,7 +757,8 @@ def duration_minutes(value: object) -> int | None:
 
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # 2026-05-12
-NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")  # 12.5.2026, 5/12/2026
+# 12.5.2026, 5/12/2026, 27/12/14 (a year of two digits is this century's)
+NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
 # "12. maj 2026", "12 May 2026", "May 12, 2026", "Dienstag, 12. Mai 2026".
 WORDED_DATE = re.compile(
     r"(?:(\d{1,2})\.?\s+([^\W\d]{3,})\.?|([^\W\d]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?)\s+(\d{4})"
@@ -705,7 +772,7 @@ MONTHS = {
 
 def as_date(value: object) -> datetime.date | None:
     """The date of a date cell: an Excel date, 2026-05-12, 12.5.2026, 12-05-2026,
-    12/05/2026 (5/12/2026 when the 12 can only be the day), "12. maj 2026"."""
+    12/05/2026 (5/12/2026 when the 12 can only be the day), 27/12/14, "12. maj 2026"."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -718,7 +785,8 @@ def as_date(value: object) -> datetime.date | None:
             first, second = int(match[1]), int(match[3])
             if match[2] == "/" and second > 12:  # the American way: month/day/year
                 first, second = second, first
-            return datetime.date(int(match[4]), second, first)
+            year = int(match[4]) + (2000 if len(match[4]) == 2 else 0)
+            return datetime.date(year, second, first)
         if match := WORDED_DATE.search(written):
             day, month_word = (match[1], match[2]) if match[1] else (match[4], match[3])
             month = MONTHS.get(month_word[:3].casefold())
@@ -737,7 +805,11 @@ def is_break_title(title: str) -> bool:
 
 
 def row_speakers(row: list[object], columns: Columns) -> list[Person]:
-    people = speakers_in_cell(joined_cells(row, columns.of_field.get("speakers")))
+    if columns.person_per_cell:
+        cells = [text(cell(row, index)) for index in columns.of_field.get("speakers", [])]
+        people = [person for written in cells for person in speakers_in_cell(written, one=True)]
+    else:
+        people = speakers_in_cell(joined_cells(row, columns.of_field.get("speakers")))
     for field_name in ("role", "affiliation"):
         written = text(cell(row, columns.first(field_name)))
         if not written or not people:
@@ -751,14 +823,15 @@ def row_speakers(row: list[object], columns: Columns) -> list[Person]:
     return people
 
 
-def speakers_in_cell(written: str) -> list[Person]:
+def speakers_in_cell(written: str, one: bool = False) -> list[Person]:
+    """The people a cell names; `one`: the cell names one person at most."""
     people = []
-    for part in SPEAKER_SEPARATORS.split(written):
+    for part in [written] if one else SPEAKER_SEPARATORS.split(written):
         part = one_line(part)
         if not part:
             continue
         pieces = [one_line(piece) for piece in part.split(",") if one_line(piece)]
-        if len(pieces) >= 2 and all(looks_like_name(piece) for piece in pieces):
+        if not one and len(pieces) >= 2 and all(looks_like_name(piece) for piece in pieces):
             people.extend(person_from(piece) for piece in pieces)  # "Anne Vest, Ole Bech"
         elif len(pieces) == 2 and all(is_single_name(piece) for piece in pieces):
             # "Müller, Anna": family name first, as lists of authors are written.

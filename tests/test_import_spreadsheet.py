@@ -511,3 +511,78 @@ def test_a_duration_column_gives_the_end(tmp_path):
 def test_family_name_first_is_turned_around():
     (person,) = speakers_in_cell("Müller, Anna")
     assert (person.name, person.family_name) == ("Anna Müller", "Müller")
+
+
+# --- sheets as real tools save them -----------------------------------------------------------
+
+
+def test_a_sheet_that_declares_a_million_rows_is_read_to_its_last_written_row(tmp_path):
+    """LibreOffice saves a sheet of a few rows as A1:AMK1048576 (a styled cell at the far
+    corner): openpyxl filled a billion empty cells (8 GB and four minutes for c3voc's
+    12 kB template). Only the rows up to the last written one are read."""
+    path = write_xlsx(tmp_path / "programme.xlsx", [DANISH_ROWS[0], *DANISH_ROWS[1:3]])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.cell(row=1_048_576, column=1_024).font = openpyxl.styles.Font(bold=True)
+    workbook.save(path)
+    assert openpyxl.load_workbook(path, read_only=True).active.max_row == 1_048_576
+    report = import_schedule(path, tmp_path / "content")
+    assert report.items == 2
+    assert [item["title"] for item in read_part(tmp_path / "content", "programme")] == [
+        DANISH_ROWS[1][0], DANISH_ROWS[2][0]
+    ]  # fmt: skip
+
+
+def test_numbered_speaker_columns_under_one_header_hold_a_person_each(tmp_path):
+    """c3voc's template: "Vortragende" over columns 1, 2, 3, a person in each ("Name,
+    Organisation": one person, not two); the name of the event a placeholder in A1."""
+    rows = [
+        ["<Veranstaltungsname>", None, None, None, None, "Vortragende"],
+        ["Ort", "Datum", "Uhrzeit", "Titel", None, 1, 2, 3],
+        ["Altes Rathaus", "27.10.2016", "9:00", "Offenheit", None,
+         "Peter Onderscheka, Landeshauptstadt München", "Julia Kleber, polidia GmbH"],
+        ["Altes Rathaus", "27.10.2016", "9:20", "Begrüßung", None,
+         "Dieter Reiter,  Oberbürgermeister von München"],
+    ]  # fmt: skip
+    path = write_xlsx(tmp_path / "vorlage.xlsx", rows)
+    report = import_schedule(path, tmp_path / "content")
+    speakers = {s["name"]: s for s in read_part(tmp_path / "content", "speakers")}
+    assert set(speakers) == {"Peter Onderscheka", "Julia Kleber", "Dieter Reiter"}
+    assert speakers["Peter Onderscheka"]["affiliation"] == "Landeshauptstadt München"
+    conference = yaml.safe_load((tmp_path / "content" / "conference.yaml").read_text())
+    assert conference["title"] == "vorlage" and "subtitle" not in conference
+    assert report.items == 2
+    # Naming a numbered column with --column works too (a header of digits alone).
+    report = import_schedule(
+        path, tmp_path / "named", ImportOptions(columns=parse_column_options(["1=speakers"]))
+    )
+    assert report.items == 2 and report.speakers >= 2
+
+
+def test_dates_times_and_headers_of_real_csv_exports(tmp_path):
+    """c3voc's Sendezentrum sheet: 27/12/14, 2:00 p.m., "Time Start", "Teilnehmer";
+    camp99's: "persons", "start_hour" and 24 for midnight; 0:00 a.m."""
+    rows = [
+        ["", "Date ", "Time Start", "Time End", "Titel", "Teilnehmer"],
+        ["Samstag", "27/12/14", "2:00 p.m.", "3:00 p.m.", "Einstieg", "Daniel Meßner"],
+        ["Samstag", "27/12/14", "11:00 p.m.", "0:00 a.m.", "Spät", "Ralf Stockmann"],
+    ]
+    write_csv(tmp_path / "sendezentrum.csv", rows, delimiter=",")
+    import_schedule(tmp_path / "sendezentrum.csv", tmp_path / "a")
+    assert titles_and_times(tmp_path / "a") == [
+        ("Einstieg", "2014-12-27", "14:00", "15:00", "talk"),
+        ("Spät", "2014-12-27", "23:00", "00:00", "talk"),
+    ]
+    assert [s["name"] for s in read_part(tmp_path / "a", "speakers")] == [
+        "Daniel Meßner", "Ralf Stockmann"
+    ]  # fmt: skip
+    rows = [
+        ["day", "start_hour", "persons", "room", "title"],
+        ["2026-08-06", "22", "The Camp Crew", "WS2", "Late"],
+        ["2026-08-06", "24", "The Camp Crew", "WS2", "Midnight"],
+    ]
+    write_csv(tmp_path / "camp.csv", rows, delimiter=",")
+    import_schedule(tmp_path / "camp.csv", tmp_path / "b")
+    assert [(t, s) for t, _, s, _, _ in titles_and_times(tmp_path / "b")] == [
+        ("Late", "22:00"), ("Midnight", "00:00")
+    ]  # fmt: skip
+    assert read_part(tmp_path / "b", "speakers")[0]["name"] == "The Camp Crew"
