@@ -7,7 +7,8 @@ keys, XML's elements) and which formats booklet reads. Each format has its reade
 turns the file into a `Schedule` of `Event`s; everything after that (kinds, days, ids,
 speaker merges, overlaps, writing) is done here, the same for all.
 
-- c3voc/pretalx `schedule.json`: schedule.conference.days[].rooms{name: [events]}.
+- c3voc/pretalx `schedule.json`: schedule.conference.days[].rooms{name: [events]}; c3voc's
+  schedule v2 (the 38C3 hub's): schedule.events[], each with its start and end moments.
 - frab and Pentabarf XML (FOSDEM): <schedule><conference/><day date=…><room name=…>
   <event id=…>…
 - Sessionize's API "All" JSON (booklet/sessionize.py).
@@ -140,7 +141,7 @@ LANGUAGE_NAMES = {
 
 # What `booklet import` reads, named in every message about a file it could not use.
 FORMATS_READ = (
-    "booklet reads pretalx/c3voc schedule.json, frab/Pentabarf schedule.xml, "
+    "booklet reads pretalx/c3voc schedule.json (v1 and v2), frab/Pentabarf schedule.xml, "
     "Sessionize's API JSON (view 'All'), Indico's export/timetable/ID.json and "
     "export/event/ID.json?detail=contributions, and spreadsheets (CSV or XLSX, one row "
     "per item under a header row)"
@@ -465,6 +466,8 @@ def read_schedule(path: Path, skipped: list[str], options: ImportOptions | None 
             return sessionize.read_sessionize(parsed, name, skipped, options)
         if indico.is_indico(parsed):
             return indico.read_indico(parsed, name, skipped, options)
+        if is_schedule_v2(parsed):
+            return read_schedule_v2(parsed, skipped, options)
         return read_json_schedule(parsed, name, skipped)
     if first == b"<":
         return read_xml_schedule(parse_xml(data, name), name, skipped)
@@ -570,6 +573,83 @@ def read_json_schedule(data: object, name: str, skipped: list[str]) -> Schedule:
                     continue
                 schedule.events.append(json_event(entry, room, day_date, start_hour))
     return schedule
+
+
+def is_schedule_v2(data: object) -> bool:
+    """c3voc's schedule v2 (schema2.json, the 38C3 hub's export): schedule.events, a flat
+    list, rather than events under days and rooms."""
+    schedule_data = data.get("schedule") if isinstance(data, dict) else None
+    return isinstance(schedule_data, dict) and isinstance(schedule_data.get("events"), list)
+
+
+def read_schedule_v2(data: dict, skipped: list[str], options: ImportOptions) -> Schedule:
+    """Events with start and end moments (shown in --timezone, else in the conference's
+    time_zone_name, else on their own offset's clock), room and track by name, and
+    participants whose biographies are in schedule.persons."""
+    schedule_data = data["schedule"]
+    conference = schedule_data.get("conference")
+    conference = conference if isinstance(conference, dict) else {}
+    schedule = Schedule(
+        one_line(conference.get("title")), one_line(conference.get("acronym")), [], [], source=data
+    )
+    zone_name = options.timezone or text(conference.get("time_zone_name"))
+    zone = zone_named(zone_name) if zone_name else None
+    for room in listed(conference.get("rooms")):
+        add_room(schedule, one_line(room.get("name")))
+    tracks = {
+        text(t.get("slug")): one_line(t.get("name")) for t in listed(conference.get("tracks"))
+    }
+    bios = {
+        text(p.get("guid")): text(p.get("biography")) for p in listed(schedule_data.get("persons"))
+    }
+    for position, entry in enumerate(schedule_data["events"], start=1):
+        if not isinstance(entry, dict):
+            skipped.append(f"event {position}: not an event; skipped")
+            continue
+        room = entry.get("room") if isinstance(entry.get("room"), dict) else {}
+        track = entry.get("track") if isinstance(entry.get("track"), dict) else {}
+        event = Event(
+            export_id=text(entry.get("code")) or text(entry.get("guid")) or str(position),
+            title=one_line(entry.get("title")),
+            room=one_line(room.get("name")),
+            day="",
+            day_start_hour=None,
+            slug=text(entry.get("slug")),
+            subtitle=one_line(entry.get("subtitle")),
+            abstract=text(entry.get("abstract")),
+            description=text(entry.get("description")),
+            type=one_line(entry.get("type")),
+            track=one_line(track.get("name")) or tracks.get(text(track.get("slug")), ""),
+            language=text(entry.get("language")),
+            persons=[
+                Person(text(person.get("guid")), one_line(person.get("name")))
+                for person in listed(entry.get("participants"))
+            ],
+        )
+        for person in event.persons:
+            person.bio = bios.get(person.export_id, "")
+        add_room(schedule, event.room)
+        schedule.events.append(
+            timed(event, moment(entry.get("start"), zone), moment(entry.get("end"), zone))
+        )
+    return schedule
+
+
+def listed(value: object) -> list[dict]:
+    """The dictionaries of a JSON list (anything else in it left out)."""
+    return [entry for entry in as_list(value) if isinstance(entry, dict)]
+
+
+def moment(value: object, zone: datetime.tzinfo | None) -> datetime.datetime | None:
+    """A start or end on the event's clock: as written when it has no offset (Sessionize's
+    way), else in `zone` when given, else on the clock of its own offset."""
+    try:
+        parsed = datetime.datetime.fromisoformat(text(value))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None and zone is not None:
+        parsed = parsed.astimezone(zone)
+    return parsed.replace(tzinfo=None)
 
 
 def zone_named(name: str) -> datetime.tzinfo:

@@ -36,6 +36,7 @@ from .importer import (
     add_room,
     as_list,
     family_name_of,
+    moment,
     one_line,
     shortened,
     text,
@@ -259,18 +260,6 @@ def session_event(
             continue
         event.persons.append(person)
     return event
-
-
-def moment(value: object, zone: datetime.tzinfo | None) -> datetime.datetime | None:
-    """A session's start or end on the event's clock: as written when it has no offset
-    (Sessionize's way), else in `zone` when given, else on the clock of its own offset."""
-    try:
-        parsed = datetime.datetime.fromisoformat(text(value))
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None and zone is not None:
-        parsed = parsed.astimezone(zone)
-    return parsed.replace(tzinfo=None)
 
 
 UTC_WRITTEN = re.compile(r"(Z|[+-]00:?00)$")

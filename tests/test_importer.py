@@ -859,3 +859,67 @@ def test_text_escaped_twice_indented_or_empty_reads_as_it_was_meant(tmp_path):
     assert programme["demo-2"]["abstract"] == "First line.\n\nSecond paragraph,\nits end."
     assert "abstract" not in programme["demo-3"]
     assert not booklet.check(folder).warnings
+
+
+def test_c3vocs_schedule_v2_a_flat_list_of_events_with_moments(tmp_path):
+    """The 38C3 hub's export (c3voc schema2.json): schedule.events with start and end
+    moments, room and track objects, participants whose biographies are in
+    schedule.persons. Times on the conference's clock (time_zone_name); a talk at 00:15
+    is the night after its evening."""
+    speaker = {"guid": "p1", "name": "Ada Lovelace", "role": "SPEAKER"}
+    data = {
+        "schedule": {
+            "version": "2024-12-26",
+            "conference": {
+                "acronym": "38c3",
+                "title": "38C3",
+                "time_zone_name": "Europe/Berlin",
+                "tracks": [{"slug": "hw", "name": "Hardware & Making"}],
+                "rooms": [{"name": "Saal 1"}, {"name": "Saal ZIGZAG"}],
+            },
+            "events": [
+                {
+                    "type": "TALK",
+                    "guid": "g1",
+                    "code": "ABC",
+                    "title": "Engines",
+                    "start": "2024-12-27T09:30:00+00:00",
+                    "end": "2024-12-27T10:00:00+00:00",
+                    "room": {"name": "Saal 1"},
+                    "track": {"slug": "hw"},
+                    "language": "en",
+                    "abstract": "Short.",
+                    "participants": [speaker],
+                },
+                {
+                    "type": "TALK",
+                    "guid": "g2",
+                    "title": "Late",
+                    "subtitle": "Very",
+                    "start": "2024-12-28T00:15:00+01:00",
+                    "end": "2024-12-28T00:55:00+01:00",
+                    "room": {"name": "Saal ZIGZAG"},
+                    "participants": [speaker],
+                },
+                "not an event",
+            ],
+            "persons": [{"guid": "p1", "name": "Ada Lovelace", "biography": "Wrote notes."}],
+        }
+    }
+    path = tmp_path / "schedule2.json"
+    path.write_text(json.dumps(data))
+    report = import_schedule(path, tmp_path / "content")
+    programme = {item["title"]: item for item in read_part(tmp_path / "content", "programme")}
+    engines, late = programme["Engines"], programme["Late"]
+    assert (engines["day"], engines["start"], engines["end"]) == ("2024-12-27", "10:30", "11:00")
+    assert (engines["room"], engines["track"], engines["abstract"]) == (
+        "Saal 1", "Hardware & Making", "Short."
+    )  # fmt: skip
+    assert (late["day"], late["start"], late["end"], late["room"]) == (
+        "2024-12-27", "00:15", "00:55", "Saal ZIGZAG"
+    )  # fmt: skip
+    (ada,) = read_part(tmp_path / "content", "speakers")
+    assert (ada["name"], ada["bio"]) == ("Ada Lovelace", "Wrote notes.")
+    assert engines["speakers"] == late["speakers"] == [ada["id"]]
+    assert "event 3: not an event; skipped" in report.skipped
+    assert not booklet.check(tmp_path / "content").warnings
