@@ -383,6 +383,16 @@ def describe_json(data: object) -> str:
     (schedule.conference.days[].rooms) goes, and a hint for exports known to be other
     things (pretalx's API and widget data, frab's events.json)."""
     if not isinstance(data, dict):
+        entries = (
+            [entry for entry in data if isinstance(entry, dict)][:20]
+            if isinstance(data, list)
+            else []
+        )
+        if entries and all("fullName" in entry or "tagLine" in entry for entry in entries):
+            return (
+                f"the file is JSON: {json_kind(data)} speakers (Sessionize's 'Speakers' view, "
+                "without times or rooms); export the 'All' view (…/api/v2/ID/view/All)"
+            )
         return f"the file is JSON: {json_kind(data)}"
     described = f"the file is JSON with top-level keys {keys_text(data)}"
     if {"talks", "rooms"} <= data.keys() or {"results", "count"} <= data.keys():
@@ -1019,12 +1029,14 @@ def same_words(one: str, other: str) -> bool:
 
 
 def language_code(event: Event, skipped: list[str]) -> str | None:
-    """'en', also from 'EN' or 'en-GB'; None (reported) for what is not a language code."""
+    """'en', also from 'EN' or 'en-GB'; the first of several ('de, en': 38C3's talks
+    given in German, translated); None (reported) for what is not a language code."""
     if not event.language:
         return None
-    if named := LANGUAGE_NAMES.get(event.language.strip().casefold()):
+    first = re.split(r"\s*[,;/&+]\s*|\s+(?:and|und|og)\s+", event.language.strip())[0]
+    if named := LANGUAGE_NAMES.get(first.casefold()):
         return named
-    code = re.split(r"[-_]", event.language.lower())[0]
+    code = re.split(r"[-_]", first.lower())[0]
     if re.fullmatch(r"[a-z]{2}", code):
         return code
     skipped.append(
@@ -1070,14 +1082,26 @@ def assign_sessions(items: list[Item]) -> list[dict]:
 
 
 def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
+    """Each item its id; an id taken is reported once per id, however many items share it
+    (a sheet's every "Break" and "TBD")."""
     ids = UniqueIds()
+    renamed: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         base = slug(item.event.slug or item.event.export_id)
         item.data["id"] = ids.make(base)
         if item.data["id"] != base:
+            renamed[base].append(item)
+    for base, later in renamed.items():
+        if len(later) == 1:
             skipped.append(
-                f"{item.event.label}: id '{shortened(base)}' is used by an earlier item; "
-                f"written as '{shortened(item.data['id'])}'"
+                f"{later[0].event.label}: id '{shortened(base)}' is used by an earlier item; "
+                f"written as '{shortened(later[0].data['id'])}'"
+            )
+        else:
+            skipped.append(
+                f"{len(later) + 1} items have the id '{shortened(base)}' ({later[0].event.label}, "
+                f"…); the later ones are written as '{shortened(later[0].data['id'])}' to "
+                f"'{shortened(later[-1].data['id'])}'"
             )
 
 

@@ -281,3 +281,16 @@ def test_the_grid_view_gives_each_session_its_rooms_name(tmp_path):
     registration, talk = read_part(tmp_path / "content", "programme")
     assert (registration["kind"], registration["room"]) == ("break", "Main Room")
     assert (talk["room"], talk["speakers"], talk["end"]) == ("Main Room", ["bo-ek"], "09:45")
+
+
+def test_the_speakers_view_is_named_and_the_all_view_asked_for(tmp_path):
+    """Sessionize's 'Speakers' view has no times or rooms: the message says which view
+    it is and which to export, not what a pretalx schedule would hold."""
+    speakers = [
+        {"id": "a1", "firstName": "Ann", "lastName": "Lee", "fullName": "Ann Lee",
+         "tagLine": "Engineer", "sessions": [{"id": 1, "name": "Talk"}]},
+    ]  # fmt: skip
+    path = tmp_path / "speakers.json"
+    path.write_text(json.dumps(speakers))
+    with pytest.raises(BookletError, match=r"Sessionize's 'Speakers' view.*'All' view"):
+        import_schedule(path, tmp_path / "content")

@@ -923,3 +923,22 @@ def test_c3vocs_schedule_v2_a_flat_list_of_events_with_moments(tmp_path):
     assert engines["speakers"] == late["speakers"] == [ada["id"]]
     assert "event 3: not an event; skipped" in report.skipped
     assert not booklet.check(tmp_path / "content").warnings
+
+
+def test_a_talk_in_two_languages_is_in_the_first(tmp_path):
+    """38C3 writes 'de, en' for a German talk translated into English: German, not 174
+    report lines saying it is no language code."""
+    report, folder = import_events(
+        tmp_path,
+        [
+            event(1, "Zweisprachig", "10:00", language="de, en"),
+            event(2, "Bilingual", "11:00", language="English / Deutsch"),
+            event(3, "Unknown", "12:00", language="xx-yy, zz"),
+        ],
+    )
+    programme = items_by_id(folder)
+    assert programme["demo-1"]["language"] == "de"
+    conference = yaml.safe_load((folder / "conference.yaml").read_text())
+    assert programme["demo-2"].get("language", conference["language"]) == "en"
+    assert not skipped_lines_of(report, 1) and not skipped_lines_of(report, 2)
+    assert programme["demo-3"]["language"] == "xx"
