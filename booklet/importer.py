@@ -1099,9 +1099,9 @@ def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
             )
         else:
             skipped.append(
-                f"{len(later) + 1} items have the id '{shortened(base)}' ({later[0].event.label}, "
-                f"…); the later ones are written as '{shortened(later[0].data['id'])}' to "
-                f"'{shortened(later[-1].data['id'])}'"
+                f"{later[0].event.label}: id '{shortened(base)}' is used by an earlier item; "
+                f"this and {len(later) - 1} more are written as "
+                f"'{shortened(later[0].data['id'])}' to '{shortened(later[-1].data['id'])}'"
             )
 
 

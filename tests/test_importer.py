@@ -220,7 +220,10 @@ def test_a_daily_event_keeps_every_day_under_its_own_id(c3voc_import):
     ]
     assert [item["id"] for item in cadus] == ["vt87dh", "vt87dh-2", "vt87dh-3", "vt87dh-4"]
     assert [item["day"] for item in cadus] == [f"2019-08-2{n}" for n in (1, 2, 3, 4)]
-    assert len(skipped_lines_of(report, 140)) == 3
+    assert skipped_lines_of(report, 140) == [  # one line for the id's three later days
+        "event 140 'Meet CADUS! Humanitarian Aid goes Open Source': id 'vt87dh' is used by an "
+        "earlier item; this and 2 more are written as 'vt87dh-2' to 'vt87dh-4'"
+    ]
 
 
 def test_an_item_around_shorter_items_loses_its_end(c3voc_import):
