@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -302,15 +303,26 @@ def check_budget(pdf: bytes, budget: int, edition: Edition) -> None:
             if is_font and obj.objgen not in seen:
                 seen.add(obj.objgen)
                 fonts += len(obj.read_raw_bytes())
+        pages = len(document.pages)
     images.sort(reverse=True)
     largest = ", ".join(f"{size // 1024} KB on page {page}" for size, page in images[:3])
     image_total = sum(size for size, _ in images)
+    # The advice fits what makes it large: photos can shrink; the text of a big
+    # conference cannot, and then only a larger budget (or a link to the PDF) will do.
+    needed = f"{math.ceil(len(pdf) / 100_000) / 10:g}MB"
+    if image_total > len(pdf) / 3:
+        advice = f"Use smaller photos, or raise the budget with --max-size {needed}"
+    else:
+        advice = (
+            f"Its {pages} pages of text are most of it: raise the budget with --max-size "
+            f"{needed} (most mail servers take 10 MB), or mail a link to the screen edition"
+        )
     raise BookletError(
         f"the {edition.name} edition is {_size(len(pdf))}, over its budget of "
         f"{_size(budget)}: images {_size(image_total)}"
         + (f" (largest: {largest})" if images else "")
         + f", fonts {_size(fonts)}, text and drawing {_size(len(pdf) - image_total - fonts)}. "
-        "Use smaller photos, or raise the budget with --max-size"
+        + advice
     )
 
 

@@ -4,6 +4,7 @@ phones. Each is read back from the PDF itself: boxes, pages, tags, labels, image
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 
@@ -272,6 +273,11 @@ def test_email_over_its_budget_is_refused_naming_what_is_large_and_keeps_the_old
     assert "over its budget of 20 KB" in over.stderr and "--max-size" in over.stderr
     assert "fonts" in over.stderr and "Traceback" not in over.stderr
     assert pdf.read_bytes() == before
+    # No photos: the advice is a budget that fits, not smaller photos; and it does fit.
+    assert "smaller photos" not in over.stderr
+    suggested = re.search(r"--max-size (\S+)", over.stderr)[1]
+    fitted = subprocess.run([*command, "-e", "email", "--max-size", suggested, "-q"])
+    assert fitted.returncode == 0
 
 
 def test_all_editions_at_once_print_their_paths(content, tmp_path):
