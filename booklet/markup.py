@@ -96,7 +96,8 @@ def imported_markdown(text: str | None) -> str:
     as it was written (plain text is Markdown already); characters normalised, line ends
     \\n, trailing spaces dropped (so YAML can keep it as a block), at most one blank line.
 
-    HTML escaped once more ("&lt;p&gt;") is HTML. Lines after the first indented alike
+    HTML escaped once more ("&lt;p&gt;") is HTML; in plain text an entity reference
+    ("&quot;") is the character it names. Lines after the first indented alike
     (an XML export's pretty printing) lose that indent: Markdown would print them as code.
     A text of punctuation and spaces alone ('""', "-", "...") is no text."""
     text = clean_text(text or "")
@@ -104,8 +105,8 @@ def imported_markdown(text: str | None) -> str:
         text = clean_text(html.unescape(text))
     if is_html(text):
         text = html_to_markdown(text)
-    else:
-        first, newline, rest = textwrap.dedent(text).partition("\n")
+    else:  # entity references as characters: the YAML reads as the booklet prints it
+        first, newline, rest = textwrap.dedent(unescaped(text)).partition("\n")
         text = first + newline + textwrap.dedent(rest)
     lines = [line.rstrip() for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
