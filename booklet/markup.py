@@ -104,7 +104,9 @@ def imported_markdown(text: str | None) -> str:
     if not is_html(text) and is_html(html.unescape(text)):
         text = clean_text(html.unescape(text))
     if is_html(text):
-        text = html_to_markdown(text)
+        # Quotes around the markup are the exporter's (30C3's JSON: '"<p>…</p>"'), not
+        # the author's: they would stand as paragraphs of their own.
+        text = html_to_markdown(re.sub(r'^\s*"(\s*<.*>\s*)"\s*$', r"\1", text, flags=re.S))
     else:  # entity references as characters: the YAML reads as the booklet prints it
         first, newline, rest = textwrap.dedent(unescaped(text)).partition("\n")
         text = first + newline + textwrap.dedent(rest)

@@ -850,6 +850,12 @@ def test_text_escaped_twice_indented_or_empty_reads_as_it_was_meant(tmp_path):
             event(2, "Indented", "11:00", description=indented),
             event(3, "Empty", "12:00", description="&quot;&quot;"),
             event(4, "Quoted", "13:00", description="&quot;The 30C3 Keynote&quot; &amp; more"),
+            event(
+                5,
+                "Wrapped",
+                "14:00",
+                description='"&lt;p&gt;One.&lt;/p&gt;&lt;p&gt;Two.&lt;/p&gt;"',
+            ),
         ],
     )
     programme = items_by_id(folder)
@@ -863,6 +869,7 @@ def test_text_escaped_twice_indented_or_empty_reads_as_it_was_meant(tmp_path):
     assert programme["demo-2"]["abstract"] == "First line.\n\nSecond paragraph,\nits end."
     assert "abstract" not in programme["demo-3"]
     assert programme["demo-4"]["abstract"] == '"The 30C3 Keynote" & more'  # as it prints
+    assert programme["demo-5"]["abstract"] == "One.\n\nTwo."  # no '"' paragraphs around
     assert not booklet.check(folder).warnings
 
 
