@@ -624,13 +624,8 @@ def read_schedule_v2(data: dict, skipped: list[str], options: ImportOptions) -> 
             room=one_line(room.get("name")),
             day="",
             day_start_hour=None,
-            slug=text(entry.get("slug")),
-            subtitle=one_line(entry.get("subtitle")),
-            abstract=text(entry.get("abstract")),
-            description=text(entry.get("description")),
-            type=one_line(entry.get("type")),
             track=one_line(track.get("name")) or tracks.get(text(track.get("slug")), ""),
-            language=text(entry.get("language")),
+            **json_texts(entry),
             persons=[
                 Person(text(person.get("guid")), one_line(person.get("name")))
                 for person in listed(entry.get("participants"))
@@ -701,15 +696,22 @@ def json_event(entry: dict, room: str, day: str, day_start_hour: int | None) -> 
         timestamp=text(entry.get("date")),
         start=text(entry.get("start")),
         duration=text(entry.get("duration")),
-        slug=text(entry.get("slug")),
-        subtitle=one_line(entry.get("subtitle")),
-        abstract=text(entry.get("abstract")),
-        description=text(entry.get("description")),
-        type=one_line(entry.get("type")),
         track=one_line(entry.get("track")),
-        language=text(entry.get("language")),
+        **json_texts(entry),
         persons=[json_person(person) for person in (persons if isinstance(persons, list) else [])],
     )
+
+
+def json_texts(entry: dict) -> dict[str, str]:
+    """The fields both c3voc schedules (v1 and v2) and pretalx write alike."""
+    return {
+        "slug": text(entry.get("slug")),
+        "subtitle": one_line(entry.get("subtitle")),
+        "abstract": text(entry.get("abstract")),
+        "description": text(entry.get("description")),
+        "type": one_line(entry.get("type")),
+        "language": text(entry.get("language")),
+    }
 
 
 def json_person(person: object) -> Person:
