@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,7 +235,7 @@ def _render_edition(
             stylesheets=stylesheets,
             base_folder=loaded.folder.resolve(),
             allowed_folders=allowed_folders,
-            cache_folder=target.with_name(f".{target.stem}.parts"),
+            cache_folder=_parts_folder(target),
             progress=progress,
             write_options=chosen.write_options,
             finishing=finishing,  # done while joining the parts
@@ -309,6 +311,26 @@ def _preflight(pdf: Path) -> PreflightReport:
 
 def _target(loaded: LoadedContent, chosen: Edition, output_folder: str | Path) -> Path:
     return Path(output_folder) / f"{output_name(loaded)}{chosen.suffix}.pdf"
+
+
+PARTS_KEPT = 20  # booklets whose laid-out parts are kept in the user's cache
+
+
+def _parts_folder(target: Path) -> Path:
+    """Where a booklet's laid-out parts are kept: in the user's cache, by the PDF's path.
+    Never in the output folder, which comes with a project: parts found there would be
+    joined into the booklet unchecked (a page with JavaScript, a launch link)."""
+    root = cache_folder("parts")
+    name = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:24]
+    with contextlib.suppress(OSError):
+        folders = sorted(root.glob("*/"), key=lambda folder: folder.stat().st_mtime)
+        for old in [folder for folder in folders if folder.name != name][: -PARTS_KEPT + 1]:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = root / name
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)
+    return folder
 
 
 def _pages_file(target: Path) -> Path:

@@ -17,11 +17,32 @@ from .errors import BookletError, display_path
 STALE_AFTER_SECONDS = 600
 
 
+def own_folder(folder: Path) -> Path:
+    """The folder, made if missing, where booklet may write and delete its own files:
+    never a link. A project copied from elsewhere may ship output/ (or output/mail) as a
+    link to the user's documents, where booklet would overwrite and tidy away files."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BookletError(
+            f"{display_path(folder)}: cannot write there ({error.strerror})"
+        ) from None
+    if folder.is_symlink() or not folder.is_dir():
+        raise BookletError(
+            f"{display_path(folder)}: a link to another folder; booklet writes only into a "
+            "real folder (remove the link, or give another with -o)"
+        )
+    return folder
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write beside the target and rename: a reader never sees half a PDF, and a failed
-    build never destroys the last good one."""
+    build never destroys the last good one. Never into a linked folder (own_folder), and
+    never over a folder."""
+    own_folder(target.parent)
+    if target.is_dir() and not target.is_symlink():
+        raise BookletError(f"{display_path(target)}: a folder stands where the file goes")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         for leftover in target.parent.glob(f".{target.name}.*.part"):
             if time.time() - leftover.stat().st_mtime > STALE_AFTER_SECONDS:
                 leftover.unlink(missing_ok=True)

@@ -44,7 +44,7 @@ from jinja2 import (
 from . import labels
 from .checks import did_you_mean
 from .errors import BookletError, ContentError, Problem, display_path
-from .files import UnsafeFileError, read_regular_file, write_atomically
+from .files import UnsafeFileError, own_folder, read_regular_file, write_atomically
 from .load import load_content
 from .model import Conference, slug
 from .sandbox import MAX_TEMPLATE_BYTES, TemplateSandbox, budgeted
@@ -472,6 +472,11 @@ class Invitations:
             raise BookletError(
                 f"{display_path(attachment)}: cannot read it ({error.strerror})"
             ) from None
+        # Never through a link (own_folder refuses one): a project may ship output/mail
+        # linked to the user's documents, whose PDFs the tidying below would delete.
+        for folder in (mail_folder.parent, mail_folder, mail_folder / COPIES_FOLDER):
+            if folder.name != COPIES_FOLDER or copies is not None or folder.is_symlink():
+                own_folder(folder)
         calendar = calendar_invitation(self.conference, now or _now())
         written = []
         own_copies = iter(copies) if copies is not None else None

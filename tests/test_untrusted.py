@@ -183,3 +183,71 @@ def test_a_build_killed_while_writing_leaves_the_last_good_pdf(tmp_path):
     booklet.build(content, output)
     assert sorted(p.name for p in output.iterdir()) == [f".{good.stem}.pages.json", good.name]
     assert os.access(good, os.R_OK)
+
+
+# --- a project's output folder is untrusted too ----------------------------------------------
+
+
+def _victim(folder):
+    """A folder of the user's own files, which no build may touch."""
+    folder.mkdir(parents=True)
+    for name in ("thesis.pdf", ".bashrc", "notes.txt", "old.eml"):
+        (folder / name).write_bytes(b"mine")
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_an_output_folder_that_is_a_link_is_refused_and_what_it_points_at_untouched(tmp_path):
+    """A project copied from elsewhere may ship output/ as a link to the user's files:
+    booklet would overwrite them with its PDFs and tidy away what it takes for its own."""
+    content = copy_content(SEED, tmp_path / "project" / "content")
+    before = _victim(tmp_path / "documents")
+    (tmp_path / "project" / "output").symlink_to(tmp_path / "documents")
+    result = subprocess.run(
+        [sys.executable, "-m", "booklet", "build", str(content), "-o",
+         str(tmp_path / "project" / "output")],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "a link to another folder" in result.stderr and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "documents").iterdir()} == before
+
+
+@pytest.mark.parametrize("linked, personal", [("mail", True), ("mail/copies", True),
+                                               ("mail/copies", False)])  # fmt: skip
+def test_a_mail_folder_that_is_a_link_is_refused_and_its_files_kept(tmp_path, linked, personal):
+    """`booklet mail` tidies away the invitations and copies of people no longer invited:
+    through a shipped link it deleted every PDF of the folder linked to."""
+    from example_project import fresh_project
+
+    project = fresh_project(tmp_path / "p")
+    before = _victim(tmp_path / "documents")
+    target = project / "output" / linked
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(tmp_path / "documents")
+    people = project / "content" / "mail" / "people.example.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "booklet", "mail", str(project / "content"), "--recipients",
+         str(people), "-o", str(project / "output"), *(["--personal"] if personal else [])],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "a link to another folder" in result.stderr and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "documents").iterdir()} == before
+
+
+def test_laid_out_parts_are_kept_in_the_users_cache_never_taken_from_output(tmp_path, monkeypatch):
+    """Parts found beside the PDF were joined into the booklet unchecked: a project could
+    ship them with JavaScript on every page. They live in the user's cache now, and a
+    planted parts folder in output/ is neither read nor tidied."""
+    from helpers import generate
+
+    content = generate(45, tmp_path / "content", per_day=16)
+    output = tmp_path / "output"
+    planted = output / ".konference-med-45-oplaeg.parts"
+    before = _victim(planted)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    messages: list[str] = []
+    result = booklet.build(content, output, progress=messages.append)
+    assert result.page_count > 40
+    assert {p.name: p.read_bytes() for p in planted.iterdir()} == before
+    assert list((tmp_path / "cache" / "booklet" / "parts").glob("*/*.pdf"))
