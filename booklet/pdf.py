@@ -60,7 +60,11 @@ GRID_PROPERTIES = {
     "grid-template-rows",
     "grid-auto-columns",
     "grid-auto-rows",
+    "grid-template-areas",
 }
+# Each "~" (any later sibling) of a selector multiplies the work of matching it by the
+# number of siblings: four of them over 300 talks took 165 s, six did not end.
+MAX_SIBLING_COMBINATORS = 2
 
 # What a booklet loads: stylesheets, fonts and images; nothing else of the folders (the
 # recipients list in content/mail/, the YAML) reaches the PDF.
@@ -70,8 +74,21 @@ IMAGE_SUFFIXES = frozenset(
 LOADABLE_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2"}) | IMAGE_SUFFIXES
 # A theme's stylesheets may import others, but not without end (one importing itself).
 MAX_IMPORTED_STYLESHEETS = 100
+# WeasyPrint copies a font to a temporary file for every @font-face rule that names it:
+# 3,000 rules naming one font wrote 2.5 GB. A booklet's fonts are a few MB.
+MAX_FONT_BYTES = 200 * 1024**2
+# An SVG's elements with each <use> counted as what it repeats: eight levels of ten
+# <use> each (2 kB) are 10^8 shapes, 7 GB and no end. A detailed map is a few thousand.
+MAX_SVG_ELEMENTS = 100_000
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2"})
 # CSS written into the HTML by a project's templates: <style> elements and style="".
-_HTML_STYLE = re.compile(r"<style\b[^<>]*>([^<]*)</style\s*>|\bstyle=\"([^\"<>]*)\"", re.I)
+# As an HTML parser reads them: a <style> runs to its first "</style" whatever it holds,
+# and an attribute's value may be in double quotes, single quotes or none.
+_HTML_STYLE = re.compile(
+    r"<style\b[^>]*>(.*?)</style\s*>"
+    r"|\bstyle\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))",
+    re.I | re.S,
+)
 
 # Far above any real booklet (1,000 talks take 856 pages), low enough that a theme that
 # puts a letter on a page stops within a minute (measured: 21 s as one document, 55 s in
@@ -114,11 +131,14 @@ class LocalOnlyFetcher(URLFetcher):
         ]
         self.refused: list[str] = []
         self.stylesheets_fetched = 0
+        self.font_bytes = 0
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"refused to fetch {url}: only files in the content or style folders")
+        if parts.query:  # WeasyPrint keeps an image once per address: x.png?1, ?2… each again
+            raise ValueError(f"refused to fetch {url}: a file's address has no query")
         path = Path(os.path.normpath(unquote(parts.path)))
         if not any(path.is_relative_to(folder) for folder in self.named_folders):
             raise ValueError(f"refused to read {path}: outside the content and style folders")
@@ -133,8 +153,19 @@ class LocalOnlyFetcher(URLFetcher):
             data = read_regular_file(path, self.allowed_folders, MAX_FETCH_BYTES)
         except UnsafeFileError as error:
             self.refuse(str(error))
+        if path.resolve().suffix.lower() != path.suffix.lower():  # photo.png -> people.csv
+            self.refuse(f"{display_path(path)}: a link to a file of another kind; not read")
         if path.suffix.lower() in IMAGE_SUFFIXES and (too_large := _too_many_pixels(path, data)):
             self.refuse(too_large)
+        if path.suffix.lower() == ".svg" and (too_many := _too_many_shapes(path, data)):
+            self.refuse(too_many)
+        if path.suffix.lower() in FONT_SUFFIXES:
+            self.font_bytes += len(data)
+            if self.font_bytes > MAX_FONT_BYTES:
+                self.refuse(
+                    f"{display_path(path)}: fonts of more than {MAX_FONT_BYTES // 1024**2} MB "
+                    "loaded (one font named by many @font-face rules?)"
+                )
         if path.suffix.lower() == ".css":  # an @import: held to what the theme's own are
             self.stylesheets_fetched += 1
             if self.stylesheets_fetched > MAX_IMPORTED_STYLESHEETS:
@@ -175,6 +206,42 @@ def _too_many_pixels(path: Path, data: bytes) -> str | None:
     return (
         f"{display_path(path)}: the image has more than {MAX_IMAGE_PIXELS:,} pixels; "
         "use a smaller image"
+    )
+
+
+def _too_many_shapes(path: Path, data: bytes) -> str | None:
+    """An SVG whose elements, each <use> counted as what it repeats, pass MAX_SVG_ELEMENTS
+    (a few <use> of <use> of <use> are millions of shapes); None for a sound one. An SVG
+    that is no XML is WeasyPrint's to refuse."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, ValueError):
+        return None
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    counted: dict[int, int] = {}
+
+    def count(element, depth: int = 0) -> int:
+        key = id(element)
+        if key in counted:
+            return counted[key]
+        counted[key] = MAX_SVG_ELEMENTS + 1  # while counted: a <use> of itself is endless
+        if depth > 200:
+            return counted[key]
+        total = 1 + sum(count(child, depth + 1) for child in element)
+        if element.tag.rsplit("}", 1)[-1] == "use":
+            href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href") or ""
+            if href.startswith("#") and (target := by_id.get(href[1:])) is not None:
+                total += count(target, depth + 1)
+        counted[key] = min(total, MAX_SVG_ELEMENTS + 1)
+        return counted[key]
+
+    if count(root) <= MAX_SVG_ELEMENTS:
+        return None
+    return (
+        f"{display_path(path)}: the SVG draws more than {MAX_SVG_ELEMENTS:,} shapes (<use> "
+        "repeating <use>?); simplify it"
     )
 
 
@@ -319,7 +386,8 @@ def html_css_problems(html: str) -> None:
     """The CSS in the booklet's HTML (a project's templates can write <style> and style=""),
     held to the same limits as the theme's stylesheets; RenderError at the first problem."""
     for match in _HTML_STYLE.finditer(html):
-        css = match[1] if match[1] is not None else "* { " + html_unescape(match[2]) + " }"
+        attribute = next((value for value in match.groups()[1:] if value is not None), "")
+        css = match[1] if match[1] is not None else "* { " + html_unescape(attribute) + " }"
         if problems := css_problems(css, "a <style> or style= in the booklet's templates"):
             raise RenderError(str(problems[0]))
 
@@ -367,9 +435,33 @@ def css_problems(text: str, shown: str) -> list[Problem]:
             elif node.type in ("qualified-rule", "at-rule") and node.content is not None:
                 walk(node.content)
 
-    for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
-        if rule.type in ("qualified-rule", "at-rule") and rule.content is not None:
-            walk(rule.content)
+    def selectors(prelude) -> None:
+        siblings = 0
+        for token in [*prelude, None]:
+            if token is None or token.type == "literal" and token.value == ",":
+                if siblings > MAX_SIBLING_COMBINATORS:
+                    report(
+                        prelude[0],
+                        "selector",
+                        f"{siblings} '~' in one selector: at most {MAX_SIBLING_COMBINATORS} "
+                        "(each more multiplies the work by the number of elements)",
+                    )
+                siblings = 0
+            elif token.type == "literal" and token.value == "~":
+                siblings += 1
+
+    def rules(nodes) -> None:
+        for rule in nodes:
+            if rule.type == "qualified-rule":
+                selectors(rule.prelude)
+                walk(rule.content)
+            elif rule.type == "at-rule" and rule.content is not None:
+                if rule.lower_at_keyword in ("media", "supports", "layer", "container"):
+                    rules(tinycss2.parse_rule_list(rule.content, True, True))  # rules inside
+                else:
+                    walk(rule.content)  # @page, @font-face: declarations
+
+    rules(tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True))
     return problems
 
 
@@ -387,6 +479,9 @@ def _tracks(values) -> int:
     for token in values:
         if token.type in ("whitespace", "comment", "literal", "[] block"):
             continue  # spaces, "/" and ",", line names
+        if token.type == "string":  # grid-template-areas: "a a b" is three cells
+            count += len(token.value.split())
+            continue
         if token.type == "function" and token.lower_name == "repeat":
             arguments = [t for t in token.arguments if t.type not in ("whitespace", "comment")]
             times = arguments[0] if arguments else None

@@ -149,6 +149,29 @@ def _cases(root: Path) -> dict[str, tuple[list[str], str]]:
     (project / "styles" / "bomb.png").write_bytes(_png_bomb(13_000, 13_000))
     add("13000 x 13000 pixels from css", project, "build", "bomb.png")
 
+    # 2 kB of <use> repeating <use>, eight levels of ten: 10^8 shapes (7 GB, no end).
+    project = _project(root / "use-bomb", ".cover { background-image: url(uses.svg) }")
+    levels = ['<rect id="l0" width="1" height="1"/>'] + [
+        f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, 9)
+    ]
+    (project / "styles" / "uses.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs>' + "".join(levels) + "</defs>"
+        '<use href="#l8"/></svg>'
+    )
+    add("an SVG of <use> repeating <use>", project, "build", "uses.svg")
+
+    # The same font under 3,000 @font-face rules: WeasyPrint copies it for each (2.5 GB).
+    faces = "".join(
+        f'@font-face {{ font-family: "F{n}"; src: url(fonts/NotoEmoji-Regular.ttf) }}'
+        f" .f{n} {{ font-family: F{n} }}"
+        for n in range(3000)
+    )
+    project = _project(root / "font-faces", faces)
+    shutil.copy(
+        default_styles_folder() / "fonts" / "NotoEmoji-Regular.ttf", project / "styles" / "fonts"
+    )
+    add("one font under 3000 @font-face rules", project, "build", "NotoEmoji-Regular.ttf")
+
     for name, css in {
         "font-size 1e30pt": "html { font-size: 1e30pt }",
         "margin -1e308px": "p { margin-left: -1e308px }",
@@ -157,6 +180,10 @@ def _cases(root: Path) -> dict[str, tuple[list[str], str]]:
         "grid-template-columns: repeat(1000000, 1px) }",
         "a grid repeated by a custom property": ":root { --n: 1000000 } .welcome { "
         "display: grid; grid-template-columns: repeat(var(--n), 1px) }",
+        "grid areas of 20000 cells": '.cover { display: grid; grid-template-areas: "'
+        + "a " * 20_000
+        + '" }',
+        "four '~' in a selector": "@media print { .absent ~ * ~ * ~ * ~ * { color: red } }",
     }.items():
         add(name, _project(root / name.replace(" ", "-"), css), "build", "booklet.css")
     project = _project(root / "checked", "html { font-size: 1e30pt }")
@@ -241,6 +268,8 @@ NOT_FONTS = [
         *NOT_FONTS,
         "a named pipe drawn by an SVG from css",
         "13000 x 13000 pixels from css",
+        "an SVG of <use> repeating <use>",
+        "one font under 3000 @font-face rules",
         "101 font files",
         "539 MB of fonts",
     ],
@@ -272,6 +301,8 @@ def _written(outcome: dict) -> list[Path]:
         "a size in calc() too large",
         "a grid of a million tracks",
         "a grid repeated by a custom property",
+        "grid areas of 20000 cells",
+        "four '~' in a selector",
     ],
 )
 def test_absurd_sizes_in_a_theme_end_with_exit_1_naming_the_stylesheet(outcomes, case):
@@ -442,3 +473,53 @@ def test_links_and_pipes_in_place_of_a_large_booklets_parts_are_passed_over(tmp_
 
     content = generate(45, tmp_path / "content", per_day=16)
     _built_again_over_planted_caches(content, tmp_path, planted)
+
+
+def test_a_link_named_like_an_image_to_another_kind_of_file_is_not_read(tmp_path):
+    """photos/list.png linked to the recipient list, attached by a template: the file is
+    judged by what the link leads to, not by its name (the list went out in every copy)."""
+    import booklet
+    from booklet.scaffold import new_project
+
+    project = tmp_path / "p"
+    new_project(project)
+    (project / "content" / "photos").mkdir(exist_ok=True)
+    (project / "content" / "photos" / "list.png").symlink_to("../mail/people.example.csv")
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover"><a rel="attachment" href="photos/list.png">'
+        "x</a></section>"
+    )
+    with pytest.raises(booklet.BookletError, match="a link to a file of another kind"):
+        booklet.build(project / "content", tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_css_in_single_quotes_and_an_image_under_many_addresses_are_held_too(tmp_path):
+    """style='…' met no limit (only style="…" did); one image under x.png?1, ?2… was
+    embedded once per address (676 MB from a 6.7 MB picture): a query is refused."""
+    import pikepdf
+
+    import booklet
+    from booklet.scaffold import new_project
+
+    project = tmp_path / "p"
+    new_project(project)
+    (project / "templates" / "cover.html.j2").write_text(
+        """<section class="cover" id="cover" style='display: grid; """
+        "grid-template-columns: repeat(30000000, 1px)'>x</section>"
+    )
+    with pytest.raises(booklet.BookletError, match="booklet's templates"):
+        booklet.build(project / "content", tmp_path / "t")
+    (project / "content" / "picture.png").write_bytes(_png_bomb(40, 40))
+    address = "picture.png"
+
+    def images_with(cover: str) -> int:
+        (project / "templates" / "cover.html.j2").write_text(
+            f'<section class="cover" id="cover">{cover}x</section>'
+        )
+        result = booklet.build(project / "content", tmp_path / "q")
+        with pikepdf.open(result.pdf_path) as pdf:
+            return sum(1 for obj in pdf.objects if getattr(obj, "Subtype", None) == "/Image")
+
+    queried = "".join(f'<img src="{address}?{n}" alt="">' for n in range(20))
+    assert images_with(queried) == images_with("")
