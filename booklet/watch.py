@@ -475,6 +475,8 @@ def served_files(
         place = file_in_folders(path, folders)
         if suffix not in ASSET_KINDS or place is None:
             continue
+        if place[0].resolve().suffix.lower() != suffix:  # photo.png linked to people.csv
+            continue
         if suffix == ".css":
             if stylesheets_read == MAX_STYLESHEETS:
                 continue
@@ -622,6 +624,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Read as the renderer reads: a regular file inside its folder, links resolved,
         within the limit; a pipe is not waited on."""
         try:
+            if file.resolve().suffix.lower() != file.suffix.lower():  # served by its kind
+                raise UnsafeFileError(f"{file.name}: a link to a file of another kind")
             body = read_regular_file(file, [folder], limit)
         except UnsafeFileError:
             self._send(404, b"Not found\n", "text/plain; charset=utf-8")

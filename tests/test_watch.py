@@ -222,7 +222,7 @@ def preview_server(tmp_path_factory):
         "/* url(img/commented-out.png) */\n"
         "body { background: url(img/background.png); }\n"
         ".a { background: url(img/pipe.png); } .b { background: url(img/outside.png); }\n"
-        ".c { background: url(img/huge.png); }\n"
+        ".c { background: url(img/huge.png); } .d { background: url(img/notes.png); }\n"
     )
     png(styles / "img" / "commented-out.png", "black")
     session = Session(content, folder / "output")
@@ -231,6 +231,8 @@ def preview_server(tmp_path_factory):
     os.mkfifo(styles / "img" / "pipe.png")  # nobody writes: a read that waited would hang
     (folder / "outside.png").write_text("secret outside the project")
     (styles / "img" / "outside.png").symlink_to(folder / "outside.png")
+    (styles / "notes.txt").write_text("secret notes inside the styles")
+    (styles / "img" / "notes.png").symlink_to("../notes.txt")  # named .png, a text
     with (styles / "img" / "huge.png").open("wb") as huge:
         huge.truncate(21 * 1024 * 1024)  # sparse: over the image limit, costs no disk
     server = PreviewServer(session.preview, served_folders(content, session.theme), port=0)
@@ -264,6 +266,7 @@ def get(server: PreviewServer, path: str, host: str | None = None) -> tuple[int,
         "/_styles/%2Fetc%2Fpasswd",
         "/etc/passwd",
         "/passwd-link",  # a symbolic link inside the content to a file outside it
+        "/_project_styles/img/notes.png",  # named as an image, a link to a text
         "/.secret",
         "/programme.yaml%00.png",
         "/_styles/",
@@ -274,7 +277,7 @@ def test_the_server_serves_nothing_outside_the_content_and_style_folders(preview
     server, _ = preview_server
     status, body = get(server, path)
     assert status == 404
-    assert b"root:" not in body and b"[project]" not in body
+    assert b"root:" not in body and b"[project]" not in body and b"secret" not in body
 
 
 def test_the_server_serves_the_theme_the_pdf_and_only_under_its_own_name(preview_server):
