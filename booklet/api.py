@@ -341,12 +341,15 @@ def _render_problems(rendered: RenderedBooklet) -> list[Problem]:
     return [Problem("weasyprint", 0, 0, "", message, "warning") for message in rendered.warnings]
 
 
+MAX_PAGES_FILE_BYTES = 32 * 1024**2
+
+
 def _last_pages(pages_file: Path) -> dict[str, int] | None:
     """Where every anchor landed in the last build: a good guess for this one, which
     saves a layout when it is right (the layout checks it, so a wrong guess costs only
     time)."""
-    try:
-        page_of = json.loads(read_cache_file(pages_file) or b"null")
+    try:  # a few MB for the largest booklet; a project may ship one of a gigabyte
+        page_of = json.loads(read_cache_file(pages_file, MAX_PAGES_FILE_BYTES) or b"null")
     except ValueError:
         return None
     if isinstance(page_of, dict) and all(isinstance(v, int) for v in page_of.values()):

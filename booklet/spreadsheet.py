@@ -178,6 +178,7 @@ HEADER_SEARCH_ROWS = 10
 # A programme of thousands of rows unpacks to a few MB.
 MAX_UNPACKED_BYTES = 200 * 1024**2
 MAX_ROWS = 100_000  # up to the last written row; a programme has a few thousand
+MAX_COLUMNS = 200  # read of each row: a cell at column ZZZ is not 18,000 empty ones
 
 
 def parse_column_options(written: list[str]) -> dict[str, str]:
@@ -331,7 +332,7 @@ def written_rows(worksheet, name: str) -> list[list]:
     worksheet.reset_dimensions()
     rows: list[list] = []
     empty = 0  # empty rows since the last written one: kept only if a written one follows
-    for row in worksheet.iter_rows(values_only=True):
+    for row in worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
         cells = list(row)
         while cells and cells[-1] in (None, ""):
             cells.pop()

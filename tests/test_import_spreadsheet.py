@@ -586,3 +586,16 @@ def test_dates_times_and_headers_of_real_csv_exports(tmp_path):
         ("Late", "22:00"), ("Midnight", "00:00")
     ]  # fmt: skip
     assert read_part(tmp_path / "b", "speakers")[0]["name"] == "The Camp Crew"
+
+
+def test_cells_far_to_the_right_are_not_read_as_thousands_of_empty_ones(tmp_path):
+    """A sheet of 20,000 rows, each with one cell at column ZZZ (18,278): openpyxl filled
+    every row to it (800 MB for 5,000 rows; 100,000 ran out of memory). Only the first
+    columns are read; what the sheet holds there is reported, exit 1, no traceback."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in range(1, 20_001):
+        sheet.cell(row=row, column=18_278, value=1)
+    workbook.save(tmp_path / "wide.xlsx")
+    with pytest.raises(BookletError, match="no header row booklet knows"):
+        import_schedule(tmp_path / "wide.xlsx", tmp_path / "content")
