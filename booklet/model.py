@@ -35,7 +35,12 @@ ClockTime = Annotated[
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 # A web page the booklet links to (and prints as a QR code): http(s) only, no spaces.
 WebAddress = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/?#]+\.[^\s]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        pattern=r"^https?://[^\s/?#]+\.[^\s]+$",
+        max_length=1000,  # printed as a QR code too, which holds at most some 2,900
+    ),
 ]
 Markdown = str
 

@@ -510,6 +510,13 @@ class _Renderer:
             return None
         if not {"page_count", "anchors", "warnings", "blank_pages", "side_shift"} <= meta.keys():
             return None  # written by an earlier version
+        if not (
+            isinstance(meta["page_count"], int)
+            and isinstance(meta["anchors"], dict)
+            and isinstance(meta["warnings"], list)
+            and isinstance(meta["blank_pages"], list)
+        ):
+            return None  # damaged: laid out again
         return LaidOutPart(
             pdf,
             meta["page_count"],

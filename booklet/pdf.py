@@ -329,6 +329,20 @@ def rendering_stopped(own_theme_files: list[Path]) -> Iterator[None]:
         yield
     except StopRendering as stop:
         raise RenderError(str(stop)) from None
+    except RecursionError:  # WeasyPrint walks the HTML's tree by recursion
+        raise RenderError(
+            "the booklet's HTML is nested too deeply for WeasyPrint (thousands of elements "
+            "inside each other: a project template's loop?)"
+        ) from None
+    except MemoryError:
+        raise RenderError(
+            "the machine ran out of memory while laying out the booklet"
+            + (
+                " (the project's templates or styles may ask for too much)"
+                if own_theme_files
+                else ""
+            )
+        ) from None
     except (ArithmeticError, ValueError) as error:
         if not own_theme_files or not _raised_in_weasyprint(error):
             raise  # the default theme alone, or booklet's own code: a bug in booklet

@@ -242,8 +242,8 @@ def read_csv(data: bytes, name: str, skipped: list[str], options: ImportOptions)
     lines = text_content.splitlines()
     if not any(line.strip() for line in lines):
         raise BookletError(f"{name}: the file is empty")
-    delimiter = best_delimiter(lines[:HEADER_SEARCH_ROWS], options)
-    try:
+    try:  # (a field longer than csv's limit, 128 kB, is an error, in the first lines too)
+        delimiter = best_delimiter(lines[:HEADER_SEARCH_ROWS], options)
         rows = [list(row) for row in csv.reader(io.StringIO(text_content), delimiter=delimiter)]
     except csv.Error as error:
         raise BookletError(f"{name}: not a readable CSV file: {error}") from None

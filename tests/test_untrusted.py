@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -251,3 +252,33 @@ def test_laid_out_parts_are_kept_in_the_users_cache_never_taken_from_output(tmp_
     assert result.page_count > 40
     assert {p.name: p.read_bytes() for p in planted.iterdir()} == before
     assert list((tmp_path / "cache" / "booklet" / "parts").glob("*/*.pdf"))
+
+
+def test_what_a_hostile_project_overflows_ends_with_a_message_not_a_traceback(tmp_path):
+    """HTML nested 5,000 deep by a template (WeasyPrint recurses), a web address of
+    3,000 characters (no QR code holds it), a CSV field of 200 kB: exit 1, named."""
+    from example_project import fresh_project
+
+    from booklet import BookletError
+    from booklet.importer import import_schedule
+
+    project = fresh_project(tmp_path / "p")
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover">' + "<div>" * 5_000 + "deep" + "</section>"
+    )
+    with pytest.raises(BookletError, match="nested too deeply"):
+        booklet.build(project / "content", tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+    conference = project / "content" / "conference.yaml"
+    text = conference.read_text(encoding="utf-8")
+    long_address = f"website: https://example.org/{'x' * 3000}"
+    conference.write_text(re.sub(r"(?m)^website: .*$", long_address, text), "utf-8")
+    with pytest.raises(ContentError) as raised:
+        booklet.check(project / "content")
+    (problem,) = raised.value.problems
+    assert problem.field == "conference.website" and "1000" in problem.message
+
+    (tmp_path / "wide.csv").write_text("Title;Speaker\n" + "x" * 200_000 + ";Ann\n")
+    with pytest.raises(BookletError, match="wide.csv: not a readable CSV file"):
+        import_schedule(tmp_path / "wide.csv", tmp_path / "imported")
