@@ -396,9 +396,22 @@ def read_stylesheets(stylesheets: list[Path], folders: list[Path]) -> list[str]:
     return texts
 
 
+# WeasyPrint takes some 6 kB for each element: 700,000 empty <b></b> (4.9 million
+# characters, far under a template's output limit) took 8 GB. The HTML of 500 talks has
+# 38,000 tags.
+MAX_HTML_TAGS = 400_000
+
+
 def html_css_problems(html: str) -> None:
     """The CSS in the booklet's HTML (a project's templates can write <style> and style=""),
-    held to the same limits as the theme's stylesheets; RenderError at the first problem."""
+    held to the same limits as the theme's stylesheets, and the HTML's number of tags;
+    RenderError at the first problem."""
+    if (tags := html.count("<")) > MAX_HTML_TAGS:
+        raise RenderError(
+            f"the booklet's HTML has {tags:,} tags, more than WeasyPrint can lay out in "
+            f"reasonable memory (at most {MAX_HTML_TAGS:,}; 500 talks have 38,000): a "
+            "project template's loop?"
+        )
     for match in _HTML_STYLE.finditer(html):
         attribute = next((value for value in match.groups()[1:] if value is not None), "")
         css = match[1] if match[1] is not None else "* { " + html_unescape(attribute) + " }"

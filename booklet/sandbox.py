@@ -57,6 +57,9 @@ MAX_SECONDS = 60.0
 MAX_OUTPUT = 50_000_000
 MAX_TEMPLATE_BYTES = 1_000_000
 MAX_RANGE = 100_000
+# The largest whole number a template may compute with: a page count, a year, an id
+# are far smaller. Arithmetic on numbers of millions of digits takes minutes a step.
+MAX_INT_BITS = 256
 
 # Values a template may hold and look into. Markup is a str; bool an int.
 PLAIN_TYPES = (str, int, float, type(None), datetime.date, list, tuple, dict)
@@ -123,13 +126,21 @@ def _charge() -> Budget:
     return _budget.get() or Budget()
 
 
+SIZED = (str, bytes, list, tuple, dict)
+
+
 def _size(value: object) -> int:
-    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+    return len(value) if isinstance(value, SIZED) else 0
 
 
 def _check_made(value: object) -> object:
-    if isinstance(value, (str, list, tuple, dict)):
-        _charge().make(len(value))
+    """Charge a value made by an operation: its length, and its items' (a filter like
+    batch() makes a list of one list of millions)."""
+    if isinstance(value, SIZED):
+        inner = sum(map(_size, value)) if isinstance(value, (list, tuple)) else 0
+        _charge().make(len(value) + inner)
+    elif isinstance(value, int) and abs(value).bit_length() > MAX_INT_BITS:
+        raise TemplateBudgetExceeded("a number too large for a template to make")
     return value
 
 
@@ -289,7 +300,7 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox that lets templates see plain data and the view
     objects named in `exposed` (through their own fields and methods only)."""
 
-    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//", "/", "-"})
 
     def __init__(self, exposed: tuple[type, ...] = (), **options) -> None:
         super().__init__(**options)
@@ -370,14 +381,18 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator: str, left, right):
         budget = _charge()
+        budget.step()
+        numbers = [n for n in (left, right) if isinstance(n, int)]
+        if any(abs(number).bit_length() > MAX_INT_BITS for number in numbers):
+            raise TemplateBudgetExceeded("a number too large for a template to compute with")
         if operator == "*":
-            if isinstance(left, int) and isinstance(right, int) and _bits(left, right) > 100_000:
+            if len(numbers) == 2 and _bits(left, right) > MAX_INT_BITS:
                 raise TemplateBudgetExceeded("a product too large to make")
             for sequence, times in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
+                if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(times, int):
                     budget.make(len(sequence) * max(times, 0))
         elif operator == "**" and isinstance(left, int) and isinstance(right, int):
-            if right > 0 and abs(left) > 1 and left.bit_length() * right > 64 * MAX_RANGE:
+            if right > 0 and abs(left) > 1 and left.bit_length() * right > MAX_INT_BITS:
                 raise TemplateBudgetExceeded(f"{left} ** {right} is a number too large to make")
         elif operator == "+" and isinstance(left, (str, list, tuple)):
             budget.make(len(left) + _size(right))

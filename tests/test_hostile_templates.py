@@ -125,6 +125,14 @@ BOMBS = {
     "doubling by +": "{% set ns = namespace(x=[1]) %}{% for i in range(64) %}"
     "{% set ns.x = ns.x + ns.x %}{% endfor %}",
     "a huge power": "{{ 7 ** 10000000 }}",
+    "arithmetic on huge numbers": "{% set a = (2 ** 200) ** 20 %}{% for i in range(12) %}"
+    "{{ a % 3 ** 1000 }}{% endfor %}",
+    "a huge number divided": "{{ 10 ** 70 * 10 ** 70 // 7 }}",
+    "bytes that count": "{% set ns = namespace(l=[]) %}{% for i in range(1500) %}"
+    "{% set ns.l = ns.l + [(i + 1).to_bytes(4999999, 'big')] %}{% endfor %}",
+    "bytes times a number": "{{ (1).to_bytes(1000, 'big') * 3000000 }}",
+    "lists of one list of millions": "{% set ns = namespace(l=[]) %}{% for i in range(1500) %}"
+    "{% set ns.l = ns.l + ([1] | batch(4999999, 'x') | list) %}{% endfor %}",
     "center": "{{ 'x' | center(10**10) }}",
     "the str method center": "{{ 'x'.ljust(10**10) }}",
     "indent": "{{ 'a\\nb' | indent(10**10) }}",

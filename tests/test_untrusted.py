@@ -269,6 +269,12 @@ def test_what_a_hostile_project_overflows_ends_with_a_message_not_a_traceback(tm
     with pytest.raises(BookletError, match="nested too deeply"):
         booklet.build(project / "content", tmp_path / "out")
     assert not list((tmp_path / "out").glob("*.pdf"))
+    # 700,000 empty elements: 4.9 million characters, 8 GB in WeasyPrint.
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover">{{ ("<b></b>" * 700000) | safe }}</section>'
+    )
+    with pytest.raises(BookletError, match="more than WeasyPrint can lay out"):
+        booklet.build(project / "content", tmp_path / "out")
 
     conference = project / "content" / "conference.yaml"
     text = conference.read_text(encoding="utf-8")
