@@ -73,6 +73,7 @@ from .pdf import (
     rendering_stopped,
     too_many_pages,
     weasyprint_messages,
+    web_links_only,
 )
 from .theme import Theme
 
@@ -641,7 +642,7 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         html_css_problems(html)
         # Image options act when the images load, during layout, not when writing.
         document = weasyprint.HTML(
-            string=html, base_url=worker.base_url, url_fetcher=worker.fetcher
+            string=web_links_only(html), base_url=worker.base_url, url_fetcher=worker.fetcher
         ).render(stylesheets=worker.css, font_config=worker.font_config, **options)
         anchors = anchors_by_page(document)
         _keep_links_to_other_parts(document, anchors)

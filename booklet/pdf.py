@@ -402,6 +402,23 @@ def read_stylesheets(stylesheets: list[Path], folders: list[Path]) -> list[str]:
 MAX_HTML_TAGS = 400_000
 
 
+# A link's address as written in an <a> tag: quoted either way, or bare.
+_A_HREF = re.compile(r"(<a\b[^>]*?\s)href\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+)", re.IGNORECASE)
+_LINKABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
+
+
+def web_links_only(html: str) -> str:
+    """The HTML with no <a href> that is not a web or mail address or a place in the
+    booklet (the attribute dropped): a project's template could link to javascript: or file:, and a
+    relative address became a file: link naming the folders it was built in."""
+
+    def checked(match: re.Match) -> str:
+        address = html_unescape(match[2].strip("\"'")).strip()
+        return match[0] if _LINKABLE.match(address) else match[1] + "data-refused-link"
+
+    return _A_HREF.sub(checked, html)
+
+
 def html_css_problems(html: str) -> None:
     """The CSS in the booklet's HTML (a project's templates can write <style> and style=""),
     held to the same limits as the theme's stylesheets, and the HTML's number of tags;
@@ -565,7 +582,7 @@ def render_pdf(
         html_css_problems(html)
         # Image options act when the images load, during layout, not when writing.
         return weasyprint.HTML(
-            string=html, base_url=str(base_folder) + "/", url_fetcher=fetcher
+            string=web_links_only(html), base_url=str(base_folder) + "/", url_fetcher=fetcher
         ).render(stylesheets=css, font_config=font_config, **(write_options or {}))
 
     with (

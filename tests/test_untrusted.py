@@ -288,3 +288,26 @@ def test_what_a_hostile_project_overflows_ends_with_a_message_not_a_traceback(tm
     (tmp_path / "wide.csv").write_text("Title;Speaker\n" + "x" * 200_000 + ";Ann\n")
     with pytest.raises(BookletError, match="wide.csv: not a readable CSV file"):
         import_schedule(tmp_path / "wide.csv", tmp_path / "imported")
+
+
+def test_a_template_links_only_to_the_web_mail_and_the_booklet(tmp_path):
+    """<a href> to javascript:, file: or a relative address (which became a file: link
+    naming the folders the booklet was built in) is no link in the PDF."""
+    import pikepdf
+    from example_project import fresh_project
+
+    project = fresh_project(tmp_path / "p")
+    (project / "templates" / "cover.html.j2").write_text(
+        '<section class="cover" id="cover"><a href="javascript:alert(1)">a</a> '
+        "<a href='file:///etc/passwd'>b</a> <a href=notes.html>c</a> "
+        '<a href="https://example.org/">d</a> <a href="mailto:a@example.org">e</a></section>'
+    )
+    result = booklet.build(project / "content", tmp_path / "out")
+    with pikepdf.open(result.pdf_path) as pdf:
+        addresses = [
+            str(annotation.A.URI)
+            for annotation in pdf.pages[0].get("/Annots", [])
+            if "/A" in annotation and "/URI" in annotation.A
+        ]
+    assert sorted(addresses) == ["https://example.org/", "mailto:a@example.org"]
+    assert str(tmp_path).encode() not in result.pdf_path.read_bytes()
