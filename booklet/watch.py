@@ -13,6 +13,7 @@ as they do for `booklet build`; the server answers from threads of its own.
 
 from __future__ import annotations
 
+import bisect
 import html
 import os
 import re
@@ -200,28 +201,34 @@ class Preview:
 
 
 def with_page_badges(booklet_html: str, page_of: dict[str, int], language: str) -> str:
-    """Each talk's abstract shows the page it has in the PDF, beside its heading."""
+    """Each talk's abstract shows the page it has in the PDF, beside its heading (the
+    template's <h2>{{ title }}), never past the end of the article. The headings and
+    article ends are found once, so that a page of thousands of articles without either
+    (a project template's) costs a look-up per article, not a search to its end."""
     abbreviation = PAGE_ABBREVIATION.get(language, "p.")
+    headings = [match.start() for match in _HEADING.finditer(booklet_html)]
+    ends = [match.start() for match in _ARTICLE_END.finditer(booklet_html)]
+    pieces, done = [], 0
+    for article in _TALK_ARTICLE.finditer(booklet_html):
+        page = page_of.get(article["anchor"])
+        at = bisect.bisect_left(headings, article.end())
+        end = bisect.bisect_left(ends, article.end())
+        if page is None or at == len(headings) or article.start() < done:
+            continue
+        if end < len(ends) and ends[end] < headings[at]:
+            continue  # no heading in this article
+        pieces += [
+            booklet_html[done : headings[at]],
+            f'<span class="watch-page" data-page="{page}">{abbreviation}\u00a0{page}</span>',
+        ]
+        done = headings[at]
+    return "".join([*pieces, booklet_html[done:]])
 
-    def badge(match: re.Match) -> str:
-        page = page_of.get(match["anchor"])
-        if page is None:
-            return match[0]
-        return (
-            f'{match["before"]}<span class="watch-page" data-page="{page}">'
-            f"{abbreviation}\u00a0{page}</span>{match['heading']}"
-        )
 
-    return _TALK_HEADING.sub(badge, booklet_html)
-
-
-# The opening of a talk's abstract up to its heading (the template's <h2>{{ title }}),
-# never past the end of the article. Titles are escaped, so no tag can come from them.
-_TALK_HEADING = re.compile(
-    r'(?P<before><article\b[^>]*\bid="(?P<anchor>talk-[^"]*)"[^>]*>(?:(?!</article>).)*?)'
-    r"(?P<heading><h2\b)",
-    re.DOTALL,
-)
+# A talk's article, its heading, an article's end. Titles are escaped: no tag comes from them.
+_TALK_ARTICLE = re.compile(r'<article\b[^>]*\bid="(?P<anchor>talk-[^"]*)"[^>]*>')
+_HEADING = re.compile(r"<h2\b")
+_ARTICLE_END = re.compile(r"</article>")
 
 # The booklet's CSS is written for pages, which a browser does not make: a column as wide
 # as the paper, and the covers' colour (a page background in print) on their sections.

@@ -772,3 +772,17 @@ def test_linked_folders_in_the_content_are_not_walked(tmp_path):
         if not Path(folder, name).is_symlink()
     }
     assert set(found) == real_files and real_files
+
+
+def test_page_badges_go_beside_headings_of_their_own_article_only():
+    """A talk without a heading gets no badge (the next article's heading is not its
+    own); thousands of commented-out articles without one, a project template's, are
+    left as they are (they cost a search to the page's end each: 140 s a build)."""
+    from booklet.watch import with_page_badges
+
+    html = '<article id="talk-a"><p>x</p></article><article id="talk-b"><h2>B</h2></article>'
+    assert with_page_badges(html, {"talk-a": 1, "talk-b": 2}, "en") == html.replace(
+        "<h2>", '<span class="watch-page" data-page="2">p.\u00a02</span><h2>'
+    )
+    hostile = '<!--<article id="talk-a" data-x="y">-->' * 8000
+    assert with_page_badges(hostile, {"talk-a": 1}, "en") == hostile
