@@ -477,7 +477,8 @@ def test_links_and_pipes_in_place_of_a_large_booklets_parts_are_passed_over(tmp_
 
 def test_a_link_named_like_an_image_to_another_kind_of_file_is_not_read(tmp_path):
     """photos/list.png linked to the recipient list, attached by a template: the file is
-    judged by what the link leads to, not by its name (the list went out in every copy)."""
+    judged by what the link leads to, not by its name (the list went out in every copy).
+    (An <a rel="attachment"> to it is no link at all now: web_links_only.)"""
     import booklet
     from booklet.scaffold import new_project
 
@@ -486,8 +487,8 @@ def test_a_link_named_like_an_image_to_another_kind_of_file_is_not_read(tmp_path
     (project / "content" / "photos").mkdir(exist_ok=True)
     (project / "content" / "photos" / "list.png").symlink_to("../mail/people.example.csv")
     (project / "templates" / "cover.html.j2").write_text(
-        '<section class="cover" id="cover"><a rel="attachment" href="photos/list.png">'
-        "x</a></section>"
+        '<section class="cover" id="cover"><link rel="attachment" href="photos/list.png">'
+        "x</section>"
     )
     with pytest.raises(booklet.BookletError, match="a link to a file of another kind"):
         booklet.build(project / "content", tmp_path / "out")
