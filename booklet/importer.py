@@ -1094,17 +1094,15 @@ def assign_item_ids(items: list[Item], skipped: list[str]) -> None:
         if item.data["id"] != base:
             renamed[base].append(item)
     for base, later in renamed.items():
-        if len(later) == 1:
-            skipped.append(
-                f"{later[0].event.label}: id '{shortened(base)}' is used by an earlier item; "
-                f"written as '{shortened(later[0].data['id'])}'"
-            )
-        else:
-            skipped.append(
-                f"{later[0].event.label}: id '{shortened(base)}' is used by an earlier item; "
-                f"this and {len(later) - 1} more are written as "
-                f"'{shortened(later[0].data['id'])}' to '{shortened(later[-1].data['id'])}'"
-            )
+        first, last = shortened(later[0].data["id"]), shortened(later[-1].data["id"])
+        written = (
+            f"written as '{first}'"
+            if len(later) == 1
+            else f"this and {len(later) - 1} more are written as '{first}' to '{last}'"
+        )
+        skipped.append(
+            f"{later[0].event.label}: id '{shortened(base)}' is used by an earlier item; {written}"
+        )
 
 
 def assign_speaker_ids(items: list[Item], skipped: list[str]) -> list[dict]:

@@ -474,9 +474,10 @@ class Invitations:
             ) from None
         # Never through a link (own_folder refuses one): a project may ship output/mail
         # linked to the user's documents, whose PDFs the tidying below would delete.
-        for folder in (mail_folder.parent, mail_folder, mail_folder / COPIES_FOLDER):
-            if folder.name != COPIES_FOLDER or copies is not None or folder.is_symlink():
-                own_folder(folder)
+        own_folder(mail_folder.parent)
+        own_folder(mail_folder)
+        if copies is not None or (mail_folder / COPIES_FOLDER).is_symlink():
+            own_folder(mail_folder / COPIES_FOLDER)
         calendar = calendar_invitation(self.conference, now or _now())
         written = []
         own_copies = iter(copies) if copies is not None else None

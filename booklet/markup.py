@@ -101,8 +101,8 @@ def imported_markdown(text: str | None) -> str:
     (an XML export's pretty printing) lose that indent: Markdown would print them as code.
     A text of punctuation and spaces alone ('""', "-", "...") is no text."""
     text = clean_text(text or "")
-    if not is_html(text) and is_html(html.unescape(text)):
-        text = clean_text(html.unescape(text))
+    if not is_html(text) and is_html(unescaped_text := html.unescape(text)):
+        text = clean_text(unescaped_text)
     if is_html(text):
         # Quotes around the markup are the exporter's (30C3's JSON: '"<p>…</p>"'), not
         # the author's: they would stand as paragraphs of their own.

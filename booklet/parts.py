@@ -66,14 +66,13 @@ from .pdf import (
     anchors_by_page,
     collector_paused,
     font_timestamps_fixed,
-    html_css_problems,
+    laid_out_html,
     load_stylesheets,
     one_link_per_reference,
     pages_watched,
     rendering_stopped,
     too_many_pages,
     weasyprint_messages,
-    web_links_only,
 )
 from .theme import Theme
 
@@ -639,10 +638,9 @@ def _lay_out(job: tuple[str, bool, bool]) -> LaidOutPart:
         collector_paused(),
     ):
         options = worker.write_options if with_options else {}
-        html_css_problems(html)
         # Image options act when the images load, during layout, not when writing.
         document = weasyprint.HTML(
-            string=web_links_only(html), base_url=worker.base_url, url_fetcher=worker.fetcher
+            string=laid_out_html(html), base_url=worker.base_url, url_fetcher=worker.fetcher
         ).render(stylesheets=worker.css, font_config=worker.font_config, **options)
         anchors = anchors_by_page(document)
         _keep_links_to_other_parts(document, anchors)

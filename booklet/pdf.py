@@ -71,7 +71,8 @@ MAX_SIBLING_COMBINATORS = 2
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff"}
 )
-LOADABLE_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2"}) | IMAGE_SUFFIXES
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2"})
+LOADABLE_SUFFIXES = frozenset({".css"}) | FONT_SUFFIXES | IMAGE_SUFFIXES
 # A theme's stylesheets may import others, but not without end (one importing itself).
 MAX_IMPORTED_STYLESHEETS = 100
 # WeasyPrint copies a font to a temporary file for every @font-face rule that names it:
@@ -80,7 +81,6 @@ MAX_FONT_BYTES = 200 * 1024**2
 # An SVG's elements with each <use> counted as what it repeats: eight levels of ten
 # <use> each (2 kB) are 10^8 shapes, 7 GB and no end. A detailed map is a few thousand.
 MAX_SVG_ELEMENTS = 100_000
-FONT_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2"})
 # CSS written into the HTML by a project's templates: <style> elements and style="".
 # As an HTML parser reads them: a <style> runs to its first "</style" whatever it holds,
 # and an attribute's value may be in double quotes, single quotes or none.
@@ -407,10 +407,12 @@ _A_HREF = re.compile(r"(<a\b[^>]*?\s)href\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]
 _LINKABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
 
 
-def web_links_only(html: str) -> str:
-    """The HTML with no <a href> that is not a web or mail address or a place in the
-    booklet (the attribute dropped): a project's template could link to javascript: or file:, and a
-    relative address became a file: link naming the folders it was built in."""
+def laid_out_html(html: str) -> str:
+    """The HTML as WeasyPrint is given it: checked (html_css_problems), and with no <a href>
+    but to the web, to mail or within the booklet (the attribute dropped): a project's
+    template could link to javascript: or file:, and a relative address became a file:
+    link naming the folders the booklet was built in."""
+    html_css_problems(html)
 
     def checked(match: re.Match) -> str:
         address = html_unescape(match[2].strip("\"'")).strip()
@@ -579,10 +581,9 @@ def render_pdf(
     font_config = FontConfiguration()
 
     def layout(html: str) -> weasyprint.Document:
-        html_css_problems(html)
         # Image options act when the images load, during layout, not when writing.
         return weasyprint.HTML(
-            string=web_links_only(html), base_url=str(base_folder) + "/", url_fetcher=fetcher
+            string=laid_out_html(html), base_url=str(base_folder) + "/", url_fetcher=fetcher
         ).render(stylesheets=css, font_config=font_config, **(write_options or {}))
 
     with (

@@ -203,10 +203,6 @@ def _joined_length(separator: str, parts: object) -> int:
     return len(separator) * len(parts) + sum(_size(part) for part in parts)
 
 
-def _bits(*numbers: int) -> int:
-    return sum(abs(number).bit_length() for number in numbers)
-
-
 # --- the environment --------------------------------------------------------------------
 
 
@@ -385,9 +381,7 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         numbers = [n for n in (left, right) if isinstance(n, int)]
         if any(abs(number).bit_length() > MAX_INT_BITS for number in numbers):
             raise TemplateBudgetExceeded("a number too large for a template to compute with")
-        if operator == "*":
-            if len(numbers) == 2 and _bits(left, right) > MAX_INT_BITS:
-                raise TemplateBudgetExceeded("a product too large to make")
+        if operator == "*":  # of two numbers: the product's size is checked once made
             for sequence, times in ((left, right), (right, left)):
                 if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(times, int):
                     budget.make(len(sequence) * max(times, 0))

@@ -478,7 +478,7 @@ def test_links_and_pipes_in_place_of_a_large_booklets_parts_are_passed_over(tmp_
 def test_a_link_named_like_an_image_to_another_kind_of_file_is_not_read(tmp_path):
     """photos/list.png linked to the recipient list, attached by a template: the file is
     judged by what the link leads to, not by its name (the list went out in every copy).
-    (An <a rel="attachment"> to it is no link at all now: web_links_only.)"""
+    (An <a rel="attachment"> to it is no link at all now: pdf.laid_out_html.)"""
     import booklet
     from booklet.scaffold import new_project
 
